@@ -1,0 +1,28 @@
+"""svcinsight: evidence for improving customer-service processes.
+
+>>> import svcinsight as si
+>>> isinstance(si.__version__, str)
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from svcinsight._version import __version__
+from svcinsight.dataset import Dataset
+from svcinsight import config, schema
+
+__all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report"]
+
+# Submodules are imported on first use so that ``import svcinsight`` stays light
+# (papermill and nbconvert load only when a report is run).
+_LAZY = {"io", "demo", "report", "cli", "plots"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(f"svcinsight.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'svcinsight' has no attribute {name!r}")

@@ -13,11 +13,11 @@ from svcinsight._version import __version__
 from svcinsight.dataset import Dataset
 from svcinsight import config, schema
 
-__all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report"]
+__all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report", "calendar", "stats", "metrics", "goals", "plots"]
 
 # Submodules are imported on first use so that ``import svcinsight`` stays light
 # (papermill and nbconvert load only when a report is run).
-_LAZY = {"io", "demo", "report", "cli", "plots"}
+_LAZY = {"io", "demo", "report", "cli", "plots", "calendar", "stats", "metrics", "goals"}
 
 
 def __getattr__(name: str):

@@ -1,0 +1,165 @@
+"""Run the monthly report for each business unit: papermill executes the notebook,
+nbconvert renders it to HTML without code, and the HTML appears atomically.
+
+A unit that fails (bad data, a cell error) does not stop the others; its executed
+notebook is kept under ``<output>/<month>/_work/`` for debugging and no HTML is
+published for it. The run's summary is written to ``<output>/<month>/run.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from svcinsight import config
+from svcinsight.report.params import ParamsError, load_params, unit_files
+
+NOTEBOOK = "monthly_report.ipynb"
+
+
+class ReportError(RuntimeError):
+    """A report could not be produced; the message says what to do."""
+
+
+@dataclass
+class UnitResult:
+    unit: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    output: str | None = None
+    notebook: str | None = None
+    error: str | None = None
+
+
+def find_notebook(name: str = NOTEBOOK) -> Path:
+    """The report notebook: ``notebooks/<name>`` in the working folder or the project."""
+    candidates = [Path.cwd() / "notebooks" / name, Path(__file__).resolve().parents[2] / "notebooks" / name]
+    for path in candidates:
+        if path.exists():
+            return path
+    raise ReportError(f"notebook {name} not found in {' or '.join(str(c.parent) for c in candidates)}")
+
+
+def _check_kernel(kernel_name: str) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        raise ReportError(
+            f"Jupyter kernel {kernel_name!r} is not installed; run `make install` "
+            f"(or: python -m ipykernel install --sys-prefix --name {kernel_name})"
+        ) from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` so that ``path`` is either the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_html(notebook_path: Path) -> str:
+    """Render an executed notebook to self-contained HTML with no code cells."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def render_unit(params_path: str | Path, month: str, *, output: str | Path = "reports",
+                notebook: str | Path | None = None, kernel_name: str | None = None,
+                timeout: int = 600) -> UnitResult:
+    """Execute and render one unit's report; never raises for a unit's own failure."""
+    import papermill as pm
+
+    started = time.perf_counter()
+    params_path = Path(params_path).resolve()
+    unit = params_path.stem
+    out_dir = Path(output).resolve() / month
+    work = out_dir / "_work"
+    work.mkdir(parents=True, exist_ok=True)
+    executed = work / f"{unit}.ipynb"
+    html_path = out_dir / f"{unit}.html"
+    try:
+        unit = load_params(params_path).unit
+        executed = work / f"{unit}.ipynb"
+        html_path = out_dir / f"{unit}.html"
+        pm.execute_notebook(
+            str(Path(notebook) if notebook else find_notebook()),
+            str(executed),
+            parameters={"unit": unit, "month": month, "params_path": str(params_path)},
+            kernel_name=kernel_name or config.KERNEL_NAME,
+            progress_bar=False,
+            cwd=str(params_path.parent),
+            execution_timeout=timeout,
+        )
+        write_atomically(html_path, to_html(executed))
+        return UnitResult(unit, "ok", time.perf_counter() - started, str(html_path), str(executed))
+    except Exception as exc:  # a unit's failure is reported, never fatal to the batch
+        message = _short_error(exc)
+        return UnitResult(unit, "failed", time.perf_counter() - started, None,
+                          str(executed) if executed.exists() else None, message)
+
+
+def _short_error(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name == "PapermillExecutionError":
+        return f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
+    if isinstance(exc, (ParamsError, ReportError)):
+        return str(exc)
+    return "".join(traceback.format_exception_only(exc)).strip()
+
+
+def run(month: str, *, params_dir: str | Path = "params", units: list[str] | None = None,
+        workers: int | None = None, output: str | Path = "reports",
+        notebook: str | Path | None = None) -> list[UnitResult]:
+    """Render every unit's report for ``month`` (``YYYY-MM``); returns one result per unit.
+
+    Writes ``<output>/<month>/run.json`` with the per-unit status, duration, output and
+    error. Raises :class:`ReportError` only for problems of the run as a whole (no
+    params folder, no kernel, no notebook); a unit's failure is in its result.
+    """
+    import pandas as pd
+
+    try:
+        month = str(pd.Period(month, freq="M"))
+    except (ValueError, TypeError):
+        raise ReportError(f"month must look like YYYY-MM, got {month!r}") from None
+    files = unit_files(params_dir, units)
+    if not files:
+        raise ReportError(f"no unit params files (*.yaml) in {params_dir}")
+    _check_kernel(config.KERNEL_NAME)
+    nb = Path(notebook) if notebook else find_notebook()
+    jobs = [(path, month) for path in files.values()]
+    workers = max(1, min(workers or 1, len(jobs)))
+    if workers == 1:
+        results = [render_unit(p, m, output=output, notebook=nb) for p, m in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(render_unit, p, m, output=output, notebook=nb) for p, m in jobs]
+            results = [f.result() for f in futures]
+    summary = {"month": month, "units": [asdict(r) for r in results]}
+    write_atomically(Path(output) / month / "run.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    return results

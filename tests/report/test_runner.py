@@ -1,0 +1,100 @@
+"""End to end, as users run it: demo data on disk, params files, papermill + nbconvert."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import svcinsight as si
+from svcinsight import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+MONTH = "2026-10"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """Small demo data for two units, their params, and one unit whose params are broken."""
+    base = tmp_path_factory.mktemp("run")
+    ds = si.demo.generate(seed=3, tickets_per_month=40, units=["ecommerce", "finance"])
+    si.demo.write(ds, base / "data", format="csv")
+    params = base / "params"
+    params.mkdir()
+    (params / "_defaults.yaml").write_text(
+        "sources:\n"
+        "  tickets: ../data/tickets.csv\n  events: ../data/events.csv\n"
+        "  feedback: ../data/feedback.csv\n  orders: ../data/orders.csv\n",
+        encoding="utf-8",
+    )
+    (params / "ecommerce.yaml").write_text("unit: ecommerce\nbusiness_unit: ecommerce\n", encoding="utf-8")
+    (params / "finance.yaml").write_text(
+        "unit: finance\nbusiness_unit: finance\nlanguage: zh\ntitle: 金融服务\n", encoding="utf-8")
+    # A unit whose rows are not in the data: its notebook fails in the validation cell.
+    (params / "retail.yaml").write_text("unit: retail\nbusiness_unit: retail\n", encoding="utf-8")
+    return base
+
+
+@pytest.fixture(scope="module")
+def results(workspace):
+    return si.report.run(MONTH, params_dir=workspace / "params", output=workspace / "reports", workers=2)
+
+
+def test_good_units_render_html_without_code(results, workspace):
+    by_unit = {r.unit: r for r in results}
+    assert by_unit["ecommerce"].status == "ok" and by_unit["finance"].status == "ok"
+    html = Path(by_unit["ecommerce"].output).read_text(encoding="utf-8")
+    assert "<h1>Ecommerce — 2026-10</h1>" in html  # no title in params: from the unit id
+    assert "Data as of" in html and MONTH in html
+    assert "Headline numbers" in html and "First response within SLA" in html
+    assert "import svcinsight" not in html and "si.report.prepare" not in html  # no code cells
+    assert "data:image/png;base64" in html  # charts embedded, no external files
+    zh = Path(by_unit["finance"].output).read_text(encoding="utf-8")
+    assert "数据截至" in zh and "金融服务" in zh and "首次响应达标率" in zh
+
+
+def test_failing_unit_is_reported_kept_for_debugging_and_not_published(results, workspace):
+    failed = {r.unit: r for r in results}["retail"]
+    assert failed.status == "failed"
+    assert "retail" in failed.error
+    assert failed.output is None
+    assert not (workspace / "reports" / MONTH / "retail.html").exists()
+    assert Path(failed.notebook).exists()
+
+
+def test_run_summary_and_no_partial_files(results, workspace):
+    out = workspace / "reports" / MONTH
+    summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {u["unit"]: u["status"] for u in summary["units"]} == {
+        "ecommerce": "ok", "finance": "ok", "retail": "failed"}
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_cli_run_exit_codes(workspace, capsys):
+    params = str(workspace / "params")
+    out = str(workspace / "cli-reports")
+    assert cli.main(["run", "--month", MONTH, "--params-dir", params, "--output", out, "--units", "ecommerce"]) == 0
+    assert (Path(out) / MONTH / "ecommerce.html").exists()
+    assert cli.main(["run", "--month", MONTH, "--params-dir", params, "--output", out, "--units", "retail"]) == 1
+    assert cli.main(["run", "--month", "October", "--params-dir", params, "--output", out]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+    assert cli.main(["run", "--month", MONTH, "--params-dir", str(workspace / "nope")]) == 2
+
+
+def test_cli_validate(workspace, capsys):
+    params = workspace / "params"
+    assert cli.main(["validate", str(params / "ecommerce.yaml")]) == 0
+    assert "kept" in capsys.readouterr().out
+    bad = params.parent / "bad.yaml"
+    bad.write_text("unit: bad\nsources:\n  tickets: missing.csv\n", encoding="utf-8")
+    assert cli.main(["validate", str(bad)]) == 1
+    assert "missing.csv" in capsys.readouterr().err
+
+
+def test_every_command_has_help(capsys):
+    for command in (["--help"], ["run", "--help"], ["demo", "--help"], ["validate", "--help"]):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(command)
+        assert exit_.value.code == 0
+    assert "--month" in capsys.readouterr().out

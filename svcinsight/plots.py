@@ -39,8 +39,7 @@ def daily_volume(tickets: pd.DataFrame, *, by: str | None = "channel", ax=None,
         counts = counts[counts.sum().sort_values(ascending=False).index]
         palette = sns.color_palette("colorblind", n_colors=len(counts.columns))
         counts.plot.area(ax=ax, linewidth=0, color=palette, alpha=0.9)
-        ax.legend(title=by, frameon=False, ncols=min(6, len(counts.columns)), loc="upper left",
-                  bbox_to_anchor=(0, -0.15))
+        ax.legend(title=by, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     else:
         day.value_counts().sort_index().plot(ax=ax)
     ax.set_xlabel("")
@@ -66,3 +65,37 @@ def monthly_volume(tickets: pd.DataFrame, *, highlight: pd.Period | None = None,
         ax.set_title(title, loc="left")
     sns.despine(ax=ax)
     return ax
+
+
+def metric_trends(frame: pd.DataFrame, *, metrics: list[str], labels: dict | None = None,
+                  targets: dict | None = None, highlight: pd.Period | None = None, ncols: int = 3,
+                  percent: set | None = None):
+    """Small multiples: one panel per metric of a ``metrics.compute`` frame over its periods.
+
+    ``targets`` maps a metric to a target value drawn as a dashed line; ``percent`` names
+    the metrics shown as percentages. Returns the Figure.
+    """
+    labels = labels or {}
+    targets = targets or {}
+    percent = percent or set()
+    shown = [m for m in metrics if m in set(frame["metric"])]
+    nrows = max(1, -(-len(shown) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.4 * nrows), layout="constrained",
+                             squeeze=False)
+    for ax, metric in zip(axes.flat, shown):
+        rows = frame[frame["metric"] == metric].sort_values("period")
+        x = rows["period"].dt.to_timestamp()
+        scale = 100.0 if metric in percent else 1.0
+        ax.plot(x, rows["value"] * scale, marker="o", markersize=3, color="#0072b2")
+        if highlight is not None and (rows["period"] == highlight).any():
+            point = rows[rows["period"] == highlight]
+            ax.plot(point["period"].dt.to_timestamp(), point["value"] * scale, "o", color="#d55e00")
+        if metric in targets:
+            ax.axhline(targets[metric] * scale, linestyle="--", color="#009e73", linewidth=1)
+        ax.set_title(labels.get(metric, metric) + (" (%)" if metric in percent else ""), loc="left", fontsize=9)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        sns.despine(ax=ax)
+    for ax in list(axes.flat)[len(shown):]:
+        ax.set_visible(False)
+    return fig

@@ -33,8 +33,18 @@ class Metric:
     attribution: str  # which timestamp puts a row into a period
     definition: str
 
+    def display_label(self, language: str = "en") -> str:
+        """The label in ``language`` with the unit where a number alone would not say it.
+
+        >>> get("frt_median_h").display_label("zh")
+        '首次响应时长中位数（小时）'
+        """
+        en, zh = _UNIT_SUFFIX.get(self.unit, ("", ""))
+        return self.label_zh + zh if language == "zh" else self.label_en + en
+
 
 _C, _S, _R = "created_at (cohort)", "submitted_at", "resolved_at"
+_UNIT_SUFFIX = {"hours": (" (h)", "（小时）"), "minutes": (" (min)", "（分钟）")}
 
 METRICS: tuple[Metric, ...] = (
     # volume
@@ -121,7 +131,39 @@ METRICS: tuple[Metric, ...] = (
            "productivity", "duration", _C, "Median handle_minutes of tickets created in the period."),
 )
 
+#: The definitions in Chinese, for reports in Chinese (same content as ``definition``).
+DEFINITIONS_ZH: dict[str, str] = {
+    "tickets_created": "创建时间（created_at）落在该期间的工单数。",
+    "tickets_resolved": "该期间创建、且在截止时点（as_of）前已解决的工单数。",
+    "backlog_open": "在期末（或更早的截止时点）之前创建、到那时仍未解决的工单数，不论创建于哪个期间。",
+    "resolution_rate": "该期间创建的工单中，截止时点前已解决的占比（已解决 / 创建）。",
+    "escalation_rate": "该期间创建、升级标记已知的工单中，被升级的占比。",
+    "complaint_rate": "该期间创建、类别已知的工单中，类别为投诉（complaint）的占比。",
+    "complaints_per_1k_orders": "该期间创建的投诉工单数 × 1000 / 同期订单量；仅在提供订单表且分组存在于订单表时计算。",
+    "frt_median_h": "该期间创建、截止时点前已响应的工单，首次响应时间（首次响应 − 创建）的中位数；未响应工单不在其中，见KM估计。",
+    "frt_p90_h": "已响应工单首次响应时间的第90百分位数。",
+    "frt_mean_h": "已响应工单首次响应时间的均值（分布偏斜，宜与中位数一并阅读）。",
+    "frt_km_median_h": "把截止时点仍未响应的工单按已等待时长作为右删失，用Kaplan-Meier法估计的首次响应时间中位数；分子为已响应数，分母为全部工单（差值即删失数）。",
+    "resolution_median_h": "该期间创建、截止时点前已解决工单的解决时长（解决 − 创建）中位数。",
+    "resolution_p90_h": "已解决工单解决时长的第90百分位数。",
+    "resolution_km_median_h": "把截止时点仍未解决的工单按已存续时长作为右删失，用Kaplan-Meier法估计的解决时长中位数；分子为已解决数，分母为全部工单。",
+    "first_response_sla_rate": "达标 /（达标 + 超时）。达标：在该优先级目标内响应；超时：响应晚于目标，或截止时点仍未响应且已超目标；进行中（不计入）：未响应但仍在目标内。缺少优先级按普通（normal）计。",
+    "resolution_sla_rate": "以应解决时间（due_at）为准：按时解决为达标；晚于due_at解决、或截止时点仍未解决且已过due_at为超时；无due_at的工单不计入。",
+    "fcr_rate": "已解决工单中，只需一次客户联系（contacts ≤ 1，缺失按1计）且从未重开的占比。",
+    "reopen_rate": "已解决工单中，至少重开过一次的占比。",
+    "csat_mean": "该期间提交的满意度评分（1-5）的均值。",
+    "csat_top2_rate": "该期间提交的满意度评分中，4分或5分的占比。",
+    "nps": "100 ×（推荐者9-10分 − 贬损者0-6分）/ 该期间提交的NPS回答数；分子为推荐者减贬损者。",
+    "ces_mean": "该期间提交的客户费力度评分（1很容易 … 7很费力）的均值。",
+    "survey_response_rate": "按工单创建期间计：已解决工单中，至少关联一条满意度或NPS回答的占比。",
+    "low_score_followup_1h_rate": "满意度 ≤ 3 的反馈中，提交后1小时内完成回访的占比；截止时点仍在1小时内的不计入。",
+    "resolved_per_agent_day": "该期间解决的工单数（按解决时间计，生产率关注工作完成的时间）/ 坐席日数（至少解决一单的（坐席, 本地日期）组合数）。",
+    "handle_minutes_median": "该期间创建工单的处理时长（分钟）中位数。",
+}
+
 REGISTRY: dict[str, Metric] = {m.id: m for m in METRICS}
+if set(DEFINITIONS_ZH) != set(REGISTRY):  # caught by the import in every test run
+    raise RuntimeError(f"metrics without a Chinese definition: {set(REGISTRY) ^ set(DEFINITIONS_ZH)}")
 
 
 def get(metric_id: str) -> Metric:
@@ -136,9 +178,10 @@ def catalog(language: str | None = None) -> pd.DataFrame:
     """The catalogue as a DataFrame indexed by metric id.
 
     Columns: ``label_en, label_zh, unit, direction, family, kind, attribution,
-    definition`` (plus ``label`` in the given language when ``language`` is set).
+    definition, definition_zh`` (plus ``label`` in the given language when ``language`` is set).
     """
     frame = pd.DataFrame([asdict(m) for m in METRICS]).set_index("id")
+    frame["definition_zh"] = frame.index.map(DEFINITIONS_ZH)
     if language is not None:
         frame.insert(0, "label", frame["label_zh"] if language == "zh" else frame["label_en"])
     return frame

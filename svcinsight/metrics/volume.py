@@ -54,8 +54,10 @@ def backlog(ctx: Context) -> pd.DataFrame:
         return tidy(ctx, "backlog_open", value=None, n=None, count=True)
     periods = grid.levels[-1] if isinstance(grid, pd.MultiIndex) else grid
     span = pd.PeriodIndex(sorted(periods.unique()))
-    ends = period_ends(span, ctx.tz)
-    cutoffs = ends.where(ends <= ctx.as_of, ctx.as_of).as_unit("ns")
+    ends = period_ends(span, ctx.tz).as_unit("ns")
+    # a period end is exclusive (its instant belongs to the next period); as_of is inclusive:
+    # what happened at as_of has happened
+    cutoffs = ends.where(ends <= ctx.as_of, ctx.as_of + pd.Timedelta(1, "ns"))
     t = ctx.tickets
     resolved_at = ctx.known_by("resolved_at")
     # index of the first cutoff at or after each event: the event counts for that period onwards

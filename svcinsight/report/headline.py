@@ -22,7 +22,7 @@ Examples
 >>> int(h.set_index("metric").loc["tickets_created", "value"])
 3
 >>> h.set_index("metric").loc["first_response_sla_rate", ["numerator", "denominator"]].tolist()
-[1.0, 2.0]
+[1.0, 3.0]
 """
 
 from __future__ import annotations
@@ -48,12 +48,16 @@ def headline(tickets: pd.DataFrame, feedback: pd.DataFrame | None = None, *, mon
     """
     frame = metrics.compute(tickets, feedback, metrics=HEADLINE, as_of=as_of, sla=sla_hours,
                             calendar=calendar, changes=True, periods=[month - 1, month])
+    return select_headline(frame, month)
+
+
+def select_headline(frame: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
+    """The headline rows of ``month`` from a ``compute(..., changes=True)`` frame."""
     frame = frame[frame["period"] == month].set_index("metric")
     frame = frame.reindex([m for m in HEADLINE if m in frame.index]).reset_index()
-    catalogue = metrics.catalog()
-    frame["label_en"] = frame["metric"].map(catalogue["label_en"])
-    frame["label_zh"] = frame["metric"].map(catalogue["label_zh"])
-    frame["kind"] = frame["metric"].map(catalogue["unit"]).map(_KIND)
+    frame["label_en"] = frame["metric"].map(lambda m: metrics.get(m).display_label("en"))
+    frame["label_zh"] = frame["metric"].map(lambda m: metrics.get(m).display_label("zh"))
+    frame["kind"] = frame["metric"].map(lambda m: _KIND[metrics.get(m).unit])
     return frame[["metric", "label_en", "label_zh", "kind", "value", "numerator", "denominator", "n",
                   "previous", "change"]]
 

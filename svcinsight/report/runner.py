@@ -77,6 +77,8 @@ def to_html(notebook_path: Path) -> str:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook_path, as_version=4)
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
         template_name="lab",
         exclude_input=True,
@@ -84,6 +86,8 @@ def to_html(notebook_path: Path) -> str:
         exclude_output_prompt=True,
         embed_images=True,
     )
+    # notes for the notebook's own readers stay out of the stakeholders' report
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     return body
 
@@ -141,12 +145,9 @@ def run(month: str, *, params_dir: str | Path = "params", units: list[str] | Non
     error. Raises :class:`ReportError` only for problems of the run as a whole (no
     params folder, no kernel, no notebook); a unit's failure is in its result.
     """
-    import pandas as pd
+    from svcinsight.report.unit import parse_month
 
-    try:
-        month = str(pd.Period(month, freq="M"))
-    except (ValueError, TypeError):
-        raise ReportError(f"month must look like YYYY-MM, got {month!r}") from None
+    month = str(parse_month(month))
     files = unit_files(params_dir, units)
     if not files:
         raise ReportError(f"no unit params files (*.yaml) in {params_dir}")

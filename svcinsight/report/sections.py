@@ -33,13 +33,25 @@ def scope(unit: UnitData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def quality(unit: UnitData) -> pd.DataFrame:
+def quality(unit: UnitData):
     """Rows read, kept and quarantined per source."""
     return pd.DataFrame([
         {"table": name, "source": ledger.source, "rows in": ledger.rows_in,
          "kept": ledger.rows_kept, "quarantined": ledger.rows_quarantined}
         for name, ledger in unit.ledgers.items()
-    ])
+    ]).style.hide(axis="index").format({"rows in": "{:,}", "kept": "{:,}", "quarantined": "{:,}"})
+
+
+def quality_issues(unit: UnitData):
+    """Each quarantine reason or adjustment with its count and example rows; a plain
+    sentence when there is none."""
+    frames = [ledger.to_frame() for ledger in unit.ledgers.values()]
+    issues = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else None
+    if issues is None or issues.empty:
+        note = "所有来源均无隔离或调整的行。" if _zh(unit) else "No source had a row quarantined or adjusted."
+        return pd.DataFrame({"": [note]}).style.hide(axis="index")
+    issues = issues.assign(examples=issues["examples"].map(lambda xs: ", ".join(map(str, xs))))
+    return issues.style.hide(axis="index")
 
 
 def provenance(unit: UnitData) -> pd.DataFrame:
@@ -72,10 +84,9 @@ def _table(frame: pd.DataFrame):
 
 def headline_table(unit: UnitData):
     """The headline numbers of the month next to last month's."""
-    from svcinsight.report.headline import format_headline, headline
+    from svcinsight.report.headline import format_headline, select_headline
 
-    numbers = headline(unit.data.tickets, unit.data.feedback, month=unit.month,
-                       as_of=unit.as_of, sla_hours=unit.params.sla)
+    numbers = select_headline(unit.metrics(), unit.month)
     return _table(format_headline(numbers, unit.params.language))
 
 
@@ -93,3 +104,174 @@ def mix(unit: UnitData, rows: str = "category", cols: str = "channel"):
         return pd.DataFrame({"note": [f"no {', '.join(missing)} column in this unit's tickets"]})
     table = pd.crosstab(t[rows].fillna("(none)"), t[cols].fillna("(none)"), margins=True, margins_name="total")
     return table
+
+
+# --- metrics sections (scorecard, trends, breakdowns, SLA, glossary) ---------------------
+
+#: Metrics shown in breakdown tables and trends.
+KEY_METRICS = ("tickets_created", "frt_median_h", "first_response_sla_rate", "resolution_median_h",
+               "resolution_rate", "fcr_rate", "reopen_rate", "csat_mean", "nps")
+_STATUS_COLOURS = {"on track": "#d4edda", "at risk": "#fff3cd", "off track": "#f8d7da", "no data": "#e2e3e5"}
+_STATUS_ZH = {"on track": "正常推进", "at risk": "有风险", "off track": "偏离目标", "no data": "无数据"}
+
+
+def _zh(unit: UnitData) -> bool:
+    return unit.params.language == "zh"
+
+
+def _label(unit: UnitData, metric: str) -> str:
+    """A metric's label in the report's language, with its unit where it is not obvious."""
+    from svcinsight.metrics import get
+
+    return get(metric).display_label(unit.params.language)
+
+
+def _format(metric: str, value: float) -> str:
+    from svcinsight.metrics import get
+    from svcinsight.report.headline import format_value
+
+    unit_kind = {"count": "count", "fraction": "rate"}.get(get(metric).unit, "number")
+    return format_value(value, unit_kind)
+
+
+def goal_status(unit: UnitData) -> pd.DataFrame:
+    """The unit's goals tracked on its monthly metrics (bootstrap intervals for medians
+    and means, from the month's ticket- or answer-level values)."""
+    from svcinsight import goals as si_goals
+    from svcinsight.metrics import get, metric_values
+
+    rows = []
+    for goal in (si_goals.Goal.from_dict(g) for g in unit.params.goals):
+        frame = unit.metrics(tuple(sorted(goal.segment)))
+        frame = frame[frame["period"] <= unit.month]
+        values = {}
+        feedback_metric = get(goal.metric).attribution == "submitted_at"
+        # feedback rows carry no ticket segment: no interval rather than a wrong one
+        if get(goal.metric).unit in ("hours", "minutes", "score") and not (feedback_metric and goal.segment):
+            t = unit.data.tickets
+            for col, val in goal.segment.items():
+                t = t[t[col] == val]
+            v = metric_values(t, goal.metric, feedback=unit.data.feedback, as_of=unit.as_of,
+                              calendar=unit.calendar, sla=unit.params.sla)
+            stamp = "created_at" if get(goal.metric).attribution.startswith("created_at") else "submitted_at"
+            local = v[stamp].dt.tz_localize(None).dt.to_period("M")
+            values[goal.label] = v.loc[local == unit.month, "value"]
+        rows.append(si_goals.track(frame, [goal], values=values))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def scorecard(unit: UnitData):
+    """KPI scorecard against the unit's targets, coloured by status."""
+    status = goal_status(unit)
+    zh = _zh(unit)
+    if status.empty:
+        note = "本单元参数中未设定目标。" if zh else "No targets are set in this unit's params."
+        return pd.DataFrame({"": [note]}).style.hide(axis="index")
+    rows = []
+    for _, r in status.iterrows():
+        metric = r["metric"]
+        interval = ("–" if pd.isna(r.get("ci_low")) else
+                    f"{_format(metric, r['ci_low'])} – {_format(metric, r['ci_high'])}")
+        projected = r.get("projected_date")
+        rows.append({
+            ("目标" if zh else "Goal"): r["goal"] if r["goal"] != metric else _label(unit, metric),
+            ("当前" if zh else "Current"): _format(metric, r.get("current", float("nan"))),
+            ("95%区间" if zh else "95% interval"): interval,
+            ("基线" if zh else "Baseline"): _format(metric, r.get("baseline", float("nan"))),
+            ("目标值" if zh else "Target"): _format(metric, r["target"]),
+            ("截止" if zh else "Deadline"): pd.Timestamp(r["deadline"]).strftime("%Y-%m-%d"),
+            ("进度" if zh else "Progress"): "–" if pd.isna(r.get("progress")) else f"{r['progress']:.0%}",
+            ("预计达成" if zh else "Projected"): "–" if pd.isna(projected) else pd.Timestamp(projected).strftime("%Y-%m"),
+            ("状态" if zh else "Status"): _STATUS_ZH[r["status"]] if zh else r["status"],
+            "_status": r["status"],
+        })
+    table = pd.DataFrame(rows)
+    colours = table.pop("_status").map(_STATUS_COLOURS)
+    status_col = "状态" if zh else "Status"
+    return (table.style.hide(axis="index")
+            .apply(lambda col: [f"background-color: {c}" for c in colours], subset=[status_col]))
+
+
+def trends(unit: UnitData, months: int = 13):
+    """13-month trends of the key metrics, targets dashed."""
+    from svcinsight import plots
+
+    frame = unit.metrics()
+    frame = frame[(frame["period"] <= unit.month) & (frame["period"] > unit.month - months)]
+    targets = {g["metric"]: g["target"] for g in unit.params.goals if not g.get("segment")}
+    fractions = {m for m in KEY_METRICS if m.endswith("_rate")}
+    shown = [m for m in KEY_METRICS if frame.loc[frame["metric"] == m, "n"].sum() > 0]
+    return plots.metric_trends(frame, metrics=shown, labels={m: _label(unit, m) for m in shown},
+                               targets=targets, highlight=unit.month, percent=fractions)
+
+
+def breakdown(unit: UnitData, by: str):
+    """Key metrics of the month per ``by`` group (channel, category, priority ...)."""
+    if by not in unit.data.tickets.columns:
+        return pd.DataFrame({"": [f"no {by} column in this unit's tickets"]}).style.hide(axis="index")
+    frame = unit.metrics((by,))
+    month = frame[(frame["period"] == unit.month) & frame["metric"].isin(KEY_METRICS)]
+    table = month.pivot(index=by, columns="metric", values="value")
+    table = table[[m for m in KEY_METRICS if m in table.columns]]
+    created = table["tickets_created"] if "tickets_created" in table else None
+    if created is not None:
+        table = table[created > 0].sort_values("tickets_created", ascending=False)
+    shown = pd.DataFrame({_label(unit, m): [_format(m, v) for v in table[m]] for m in table.columns},
+                         index=table.index)
+    shown.index.name = by
+    return shown
+
+
+def sla_by_priority(unit: UnitData) -> pd.DataFrame:
+    """First-response and resolution SLA per priority for the month, with counts and targets."""
+    zh = _zh(unit)
+    if "priority" not in unit.data.tickets.columns:
+        return pd.DataFrame({"": ["no priority column in this unit's tickets"]})
+    frame = unit.metrics(("priority",))
+    month = frame[frame["period"] == unit.month].set_index(["priority", "metric"])
+    created = month.xs("tickets_created", level="metric")["value"]
+    rows = []
+    for priority in created[created > 0].index:
+        def pick(metric, field):
+            key = (priority, metric)
+            return month.loc[key, field] if key in month.index else float("nan")
+        fr = pick("first_response_sla_rate", "value")
+        rows.append({
+            ("优先级" if zh else "Priority"): priority,
+            ("首响目标（小时）" if zh else "First-response target (h)"):
+                f"{unit.params.sla[priority]:g}" if priority in unit.params.sla else "–",
+            ("首响达标率" if zh else "First response within SLA"): _format("first_response_sla_rate", fr),
+            ("达标/判定" if zh else "Achieved / decided"):
+                f"{pick('first_response_sla_rate', 'numerator'):,.0f} / {pick('first_response_sla_rate', 'denominator'):,.0f}",
+            ("首响中位数（小时）" if zh else "First response, median (h)"): _format("frt_median_h", pick("frt_median_h", "value")),
+            ("解决达标率" if zh else "Resolution within SLA"): _format("resolution_sla_rate", pick("resolution_sla_rate", "value")),
+        })
+    return pd.DataFrame(rows).style.hide(axis="index")
+
+
+def glossary(unit: UnitData):
+    """Every metric's definition from the catalogue, in the report's language."""
+    from svcinsight.metrics import catalog
+
+    c = catalog(language=unit.params.language)
+    zh = _zh(unit)
+    definition = c["definition_zh"] if zh else c["definition"]
+    table = pd.DataFrame({
+        ("指标" if zh else "Metric"): c["label"],
+        ("编号" if zh else "Id"): c.index,
+        ("单位" if zh else "Unit"): c["unit"],
+        ("方向" if zh else "Better when"): c["direction"],
+        ("定义" if zh else "Definition"): definition,
+    })
+    return table.style.hide(axis="index")
+
+
+def heading(unit: UnitData, key: str):
+    """A section's heading and short explanation in the report's language."""
+    from IPython.display import Markdown
+
+    from svcinsight.report.texts import TEXTS
+
+    title_text, intro = TEXTS[key][unit.params.language]
+    parts = ([f"## {html.escape(title_text)}"] if title_text else []) + ([html.escape(intro)] if intro else [])
+    return Markdown("\n\n".join(parts))

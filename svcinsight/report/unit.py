@@ -6,6 +6,8 @@ A notebook's validation cell is one call: ``unit_report = si.report.prepare(...)
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import pandas as pd
 
 from svcinsight import io as si_io
 from svcinsight.dataset import Dataset
+from svcinsight.metrics import compute as compute_metrics
+from svcinsight.metrics import latest_timestamp
 from svcinsight.report.params import ParamsError, UnitParams, load_params
 
 _READERS = {
@@ -32,6 +36,7 @@ class UnitData:
     data: Dataset
     ledgers: dict = field(default_factory=dict)
     scope: dict = field(default_factory=dict)
+    _metrics_cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def timezone(self) -> str:
@@ -52,7 +57,7 @@ class UnitData:
 
         Tickets still open at this instant count as open in the report.
         """
-        latest = _latest_timestamp(self.data)
+        latest = latest_timestamp(self.data.tickets, self.data.events, self.data.feedback)
         if latest is pd.NaT or latest >= self.month_end:
             return self.month_end
         return latest
@@ -61,25 +66,37 @@ class UnitData:
         """All sources' ledgers as one table."""
         return si_io.QualityLedger.combine(list(self.ledgers.values()))
 
+    def metrics(self, by: tuple[str, ...] = ()) -> pd.DataFrame:
+        """All metrics per month (and ``by`` groups) as of the report's as-of time, computed
+        once per grouping and reused by every section that needs them."""
+        key = tuple(by)
+        if key not in self._metrics_cache:
+            self._metrics_cache[key] = compute_metrics(
+                self.data.tickets, self.data.feedback, self.data.orders, by=key, as_of=self.as_of,
+                sla=self.params.sla, calendar=self.calendar, changes=True,
+                periods=[self.month - 1, self.month])
+        return self._metrics_cache[key]
 
-def _latest_timestamp(ds: Dataset) -> pd.Timestamp:
-    latest = pd.NaT
-    for name in ("tickets", "events", "feedback"):
-        frame = getattr(ds, name)
-        if frame is None:
-            continue
-        for col in frame.columns:
-            if isinstance(frame[col].dtype, pd.DatetimeTZDtype) and frame[col].notna().any():
-                value = frame[col].max()
-                latest = value if latest is pd.NaT else max(latest, value)
-    return latest
+    @property
+    def calendar(self):
+        """The unit's business calendar, or None for the 24x7 clock."""
+        if not self.params.calendar:
+            return None
+        if "_calendar" not in self._metrics_cache:
+            from svcinsight.calendar import BusinessCalendar
+
+            self._metrics_cache["_calendar"] = BusinessCalendar.from_params(
+                {"timezone": self.timezone, **self.params.calendar})
+        return self._metrics_cache["_calendar"]
 
 
-def _parse_month(month: str | pd.Period) -> pd.Period:
-    try:
-        return pd.Period(month, freq="M")
-    except (ValueError, TypeError):
-        raise ParamsError(f"month must look like YYYY-MM, got {month!r}") from None
+def parse_month(month: str | pd.Period) -> pd.Period:
+    """A ``YYYY-MM`` month (pandas alone would read "October" as October of year 1)."""
+    if isinstance(month, pd.Period):
+        return month.asfreq("M")
+    if not isinstance(month, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month.strip()):
+        raise ParamsError(f"month must look like YYYY-MM, got {month!r}")
+    return pd.Period(month.strip(), freq="M")
 
 
 def load_sources(params: UnitParams) -> tuple[Dataset, dict]:
@@ -163,7 +180,7 @@ def prepare(*, unit: str, month: str, params_path: str | Path) -> UnitData:
     params = load_params(params_path)
     if params.unit != unit:
         raise ParamsError(f"{params_path}: file is for unit {params.unit!r}, notebook was started for {unit!r}")
-    period = _parse_month(month)
+    period = parse_month(month)
     data, ledgers = load_sources(params)
     data, scope = scope_to_unit(data, params.business_unit)
     if len(data.tickets) == 0:

@@ -1,0 +1,48 @@
+import nbformat as nbf
+nb = nbf.v4.new_notebook()
+md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
+note = lambda text: md(text, metadata={"tags": ["notebook-only"]})
+S = "si.report.sections"
+cells = [
+    note("# Monthly service report\n\nPapermill runs this notebook once per business unit with the "
+         "parameters below; `svcinsight run` renders it to HTML without code. Cells tagged "
+         "`notebook-only` (like this one) are left out of the HTML. Every number comes from the "
+         "library: a cell here only calls it and shows the result."),
+    code('unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "../params/ecommerce.yaml"', metadata={"tags": ["parameters"]}),
+    note("One call validates the parameters and loads the unit's data once, with its quality ledgers."),
+    code('import matplotlib.pyplot as plt\nimport svcinsight as si\n\n'
+         'unit_report = si.report.prepare(unit=unit, month=month, params_path=params_path)\n'
+         f'{S}.title(unit_report)'),
+    code(f'{S}.heading(unit_report, "intro")'),
+    code(f'{S}.heading(unit_report, "headline")'),
+    code(f'{S}.headline_table(unit_report)'),
+    code(f'{S}.heading(unit_report, "targets")'),
+    code(f'{S}.scorecard(unit_report)'),
+    code(f'{S}.heading(unit_report, "trends")'),
+    code(f'{S}.trends(unit_report)\nplt.show()'),
+    code(f'{S}.heading(unit_report, "volume")'),
+    code('fig, (ax_month, ax_day) = plt.subplots(2, 1, figsize=(9, 6.5), layout="constrained")\n'
+         'si.plots.monthly_volume(unit_report.data.tickets, highlight=unit_report.month, ax=ax_month)\n'
+         f'si.plots.daily_volume({S}.month_tickets(unit_report), by="channel", ax=ax_day)\n'
+         'plt.show()'),
+    code(f'{S}.heading(unit_report, "breakdown")'),
+    code(f'{S}.breakdown(unit_report, "channel")'),
+    code(f'{S}.breakdown(unit_report, "category")'),
+    code(f'{S}.breakdown(unit_report, "priority")'),
+    code(f'{S}.heading(unit_report, "sla")'),
+    code(f'{S}.sla_by_priority(unit_report)'),
+    code(f'{S}.heading(unit_report, "mix")'),
+    code(f'{S}.mix(unit_report, rows="category", cols="channel")'),
+    code(f'{S}.heading(unit_report, "quality")'),
+    code(f'{S}.quality(unit_report)'),
+    code(f'{S}.quality_issues(unit_report)'),
+    code(f'{S}.heading(unit_report, "glossary")'),
+    code(f'{S}.glossary(unit_report)'),
+    code(f'{S}.heading(unit_report, "about")'),
+    code(f'{S}.scope(unit_report)'),
+    code(f'{S}.provenance(unit_report)'),
+]
+nb.cells = cells
+nb.metadata["kernelspec"] = {"name": "svcinsight", "display_name": "Python (svcinsight)", "language": "python"}
+nb.metadata["language_info"] = {"name": "python"}
+nbf.write(nb, "notebooks/monthly_report.ipynb")

@@ -1,0 +1,64 @@
+"""The report's headings and short explanations, in English and Chinese.
+
+>>> TEXTS["targets"]["zh"][0]
+'目标跟踪'
+"""
+
+TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "intro": {
+        "en": ("", "This report covers one business unit's customer-service tickets for one month: how many "
+                   "came in, how fast they were answered and resolved, whether the unit is on track for its "
+                   "targets, and how complete the data was. Tickets count in the month they were created; a "
+                   "ticket still open when the data ends counts as unresolved."),
+        "zh": ("", "本报告呈现一个业务单元当月的客服工单：进线量、响应与解决速度、目标达成进度以及数据完整性。"
+                   "工单按创建月份统计；数据截止时仍未解决的工单计为未解决。"),
+    },
+    "headline": {
+        "en": ("Headline numbers", "This month next to last month, both as the data stands now. First-response SLA "
+               "counts a ticket as breached when it was answered late or is still unanswered past its priority's "
+               "target; a ticket still inside its target counts neither way."),
+        "zh": ("核心指标", "本月与上月对比（均按当前数据计算）。首次响应超时包括响应晚于目标和截至目前仍未响应且已超目标的工单；"
+               "仍在目标时限内的工单不计入。"),
+    },
+    "targets": {
+        "en": ("Targets", "Each target's current value with its 95% interval, against the straight path from "
+               "baseline to target by the deadline. On track: the whole interval is on the good side of the path; "
+               "off track: the whole interval is on the bad side; at risk: in between. Projected: when the target "
+               "is reached if the last six months' trend continues."),
+        "zh": ("目标跟踪", "各目标的当前值及95%区间，与从基线到截止日期目标值的直线路径比较。正常推进：整个区间优于路径；"
+               "偏离目标：整个区间劣于路径；有风险：介于两者之间。预计达成：按近六个月趋势延续时达成目标的月份。"),
+    },
+    "trends": {
+        "en": ("Trends", "The last 13 months; the report month in orange, targets dashed."),
+        "zh": ("趋势", "最近13个月；橙色为本报告月份，虚线为目标值。"),
+    },
+    "volume": {
+        "en": ("Volume", "Tickets created per month over the whole history, then per day in the report month by channel."),
+        "zh": ("进线量", "全部历史的月度新建工单数，以及本月按渠道的每日新建工单数。"),
+    },
+    "breakdown": {
+        "en": ("Breakdowns", "The month's key numbers by channel, category and priority."),
+        "zh": ("分项对比", "本月核心指标按渠道、类别和优先级拆分。"),
+    },
+    "sla": {
+        "en": ("SLA by priority", "First-response targets per priority and how many tickets met them."),
+        "zh": ("分优先级SLA", "各优先级的首次响应目标及达标情况。"),
+    },
+    "mix": {
+        "en": ("Ticket mix", "Tickets created in the month by category and channel."),
+        "zh": ("工单构成", "本月新建工单按类别与渠道的分布。"),
+    },
+    "quality": {
+        "en": ("Data quality", "Every source row is either kept or quarantined with a reason; none is dropped "
+               "silently. Quarantined rows are not in the numbers above."),
+        "zh": ("数据质量", "每一行源数据要么保留、要么带原因隔离，不会被悄悄丢弃。被隔离的行不计入以上指标。"),
+    },
+    "glossary": {
+        "en": ("Glossary", "How each number in this report is defined."),
+        "zh": ("指标释义", "本报告中每个指标的定义。"),
+    },
+    "about": {
+        "en": ("About this report", "The parameters, data sources and software versions this report was made with."),
+        "zh": ("关于本报告", "生成本报告所用的参数、数据来源与软件版本。"),
+    },
+}

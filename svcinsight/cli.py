@@ -72,6 +72,43 @@ def cmd_validate(args) -> int:
     return EXIT_FAILED if problems else EXIT_OK
 
 
+def _read_mapping(path: Path | None) -> dict:
+    """A columns file: either ``{canonical: source}`` or ``{columns:, formats:, values:, timezone:}``."""
+    import yaml
+
+    if path is None:
+        return {}
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise FileNotFoundError(f"{path}: expected a mapping")  # reported as an unusable input
+    spec = raw if set(raw) <= {"columns", "formats", "values", "timezone", "extra_columns"} else {"columns": raw}
+    for canonical, source in (spec.get("columns") or {}).items():
+        if not isinstance(source, (str, list)):
+            # YAML reads an unquoted No/Yes/On/Off as a boolean and 2024 as a number
+            raise ValueError(f"{path}: column {canonical!r} is mapped from {source!r}, which YAML read as "
+                             f"{type(source).__name__}; quote the source column name")
+    return spec
+
+
+def cmd_metrics(args) -> int:
+    from svcinsight import io, metrics
+
+    spec = _read_mapping(args.columns)
+    timezone = args.timezone or spec.get("timezone") or "Asia/Shanghai"
+    tickets, ledger = io.read_tickets(args.tickets, columns=spec.get("columns"), formats=spec.get("formats"),
+                                      values=spec.get("values"), timezone=timezone)
+    print(ledger.summary(), file=sys.stderr)
+    by = [c.strip() for c in args.by.split(",")] if args.by else []
+    frame = metrics.compute(tickets, by=by, freq=args.freq,
+                            metrics=args.metrics.split(",") if args.metrics else None)
+    if args.output:
+        frame.to_csv(args.output, index=False)
+        print(f"{len(frame):,} rows written to {args.output}", file=sys.stderr)
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="svcinsight",
@@ -107,6 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Validate params files and load their sources; report every problem.")
     validate.add_argument("params", nargs="+", type=Path, help="params file(s)")
     validate.set_defaults(func=cmd_validate)
+
+    met = sub.add_parser("metrics", help="compute the metric catalogue from a tickets file",
+                         description="Load a tickets file (CSV, Excel, Parquet) and print every metric per "
+                                     "period as CSV: group columns, period, metric, value, numerator, "
+                                     "denominator, n.")
+    met.add_argument("tickets", type=Path, help="tickets file")
+    met.add_argument("--columns", type=Path, help="YAML mapping {canonical: source column} "
+                     "(or with columns/formats/values/timezone keys)")
+    met.add_argument("--timezone", help="timezone of naive timestamps (default: Asia/Shanghai)")
+    met.add_argument("--by", help="comma-separated group columns, e.g. channel,priority")
+    met.add_argument("--freq", default="M", choices=["D", "W", "M", "Q", "Y"], help="period length (default: M)")
+    met.add_argument("--metrics", help="comma-separated metric ids (default: all the data supports)")
+    met.add_argument("--output", type=Path, help="CSV file to write (default: standard output)")
+    met.set_defaults(func=cmd_metrics)
     return parser
 
 
@@ -118,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (ParamsError, ReportError, FileNotFoundError) as exc:
+    except (ParamsError, ReportError, FileNotFoundError, ValueError, KeyError) as exc:
         print(f"svcinsight {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
 

@@ -241,3 +241,22 @@ def test_rejects_naive_timestamps():
                       "resolved_at": [pd.Timestamp("2026-10-02")]})
     with pytest.raises(ValueError, match="resolved_at"):
         metrics.compute(t)
+
+
+def test_business_calendar_clock_for_durations_and_sla():
+    from svcinsight.calendar import BusinessCalendar
+
+    cal = BusinessCalendar({"mon-fri": [("09:00", "12:00"), ("13:30", "18:00")]}, holidays="CN")
+    # Tuesday 30 Sep 2025 17:00 -> Thursday 9 Oct 10:00 spans the National Day holiday week:
+    # 1 working hour on the 30th (17-18) and 1 on the 9th (9-10)
+    rows = [("h1", "chat", "request", "important", "2025-09-30 17:00", "2025-10-09 10:00", None, None,
+             1, 0, False, "a1", 5.0)]
+    t = frame(TICKET_COLS, rows, TIMES)
+    as_of = ts("2025-10-10 00:00")
+    elapsed = metrics.compute(t, as_of=as_of, metrics=["frt_median_h", "first_response_sla_rate"])
+    business = metrics.compute(t, as_of=as_of, calendar=cal, metrics=["frt_median_h", "first_response_sla_rate"])
+    assert value(elapsed, "frt_median_h", "2025-09")["value"] == pytest.approx(209.0)
+    assert value(business, "frt_median_h", "2025-09")["value"] == pytest.approx(2.0)
+    # important = 2 h: breached on the elapsed clock, achieved on the business clock
+    assert value(elapsed, "first_response_sla_rate", "2025-09")["value"] == 0.0
+    assert value(business, "first_response_sla_rate", "2025-09")["value"] == 1.0

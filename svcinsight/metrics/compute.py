@@ -112,7 +112,10 @@ def compute(tickets: pd.DataFrame, feedback: pd.DataFrame | None = None, orders:
     if as_of.tzinfo is None:
         as_of = as_of.tz_localize(tickets["created_at"].dt.tz)
     # what happened after as_of has not happened yet as far as these numbers go
-    tickets = tickets[tickets["created_at"] <= as_of]
+    # (a fresh RangeIndex keeps the many column operations below from aligning indexes)
+    tickets = tickets[tickets["created_at"] <= as_of].reset_index(drop=True)
+    if feedback is not None:
+        feedback = feedback.reset_index(drop=True)
     ctx = Context(tickets=tickets, by=by, freq=freq, as_of=as_of,
                   sla_hours=dict(sla or config.FIRST_RESPONSE_TARGET_HOURS),
                   calendar=calendar, feedback=feedback, orders=orders, periods=periods)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 TIDY_COLUMNS = ("metric", "value", "numerator", "denominator", "n")
 UNKNOWN = "(unknown)"
@@ -33,9 +35,27 @@ def _as_key(values: pd.Series) -> pd.Series:
     return values.astype("string").fillna(UNKNOWN)
 
 
+def ticket_positions(ticket_ids: pd.Series, feedback: pd.DataFrame) -> np.ndarray | None:
+    """Row of each feedback's ticket in ``ticket_ids`` (-1 if unlinked or unknown)."""
+    if "ticket_id" not in feedback.columns:
+        return None
+    try:  # Arrow's C++ hash lookup is several times faster than a pandas Index on strings
+        found = pc.index_in(pa.array(feedback["ticket_id"].array, type=pa.string()),
+                            value_set=pa.array(ticket_ids.array, type=pa.string()))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    except (TypeError, pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.Index(ticket_ids).get_indexer(feedback["ticket_id"]).astype(np.int64)
+
+
 @dataclass
 class Context:
-    """A ``compute`` call's prepared inputs."""
+    """A ``compute`` call's prepared inputs.
+
+    Every ticket (and feedback row) gets the integer position of its group x period in
+    the full grid once; each family then aggregates by that integer, which is several
+    times faster than grouping by string keys again and again, and lands on the grid
+    without reindexing.
+    """
 
     tickets: pd.DataFrame
     by: tuple[str, ...]
@@ -47,6 +67,7 @@ class Context:
     orders: pd.DataFrame | None = None
     periods: object = None
     grid: pd.MultiIndex = field(init=False)
+    feedback_ticket_position: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         t = self.tickets
@@ -59,6 +80,12 @@ class Context:
         self.keys = pd.DataFrame(keys, index=t.index)
         self.feedback_keys = self._feedback_keys()
         self.grid = self._make_grid()
+        self.span = self.grid.levels[-1] if len(self.grid) else pd.PeriodIndex([], freq=self._freq())
+        self.gid = self._positions(self.keys)
+        self.feedback_gid = None if self.feedback_keys is None else self._positions(self.feedback_keys)
+
+    def _freq(self):
+        return {"W": "W-SUN", "Y": "Y-DEC", "A": "Y-DEC"}.get(self.freq, self.freq)
 
     def _feedback_keys(self) -> pd.DataFrame | None:
         """Group keys of feedback rows: their own column, else their ticket's, else unknown."""
@@ -66,33 +93,30 @@ class Context:
         if fb is None or "submitted_at" not in fb.columns:
             return None
         keys = {}
-        linked = None
-        if "ticket_id" in fb.columns:
-            lookup = self.tickets.drop_duplicates("ticket_id").set_index("ticket_id")
-            linked = fb["ticket_id"]
+        position = self.feedback_ticket_position = ticket_positions(self.tickets["ticket_id"], fb)
         for col in self.by:
-            own = fb[col] if col in fb.columns else pd.Series(pd.NA, index=fb.index, dtype="string")
-            if linked is not None:
-                via_ticket = linked.map(lookup[col]) if col in lookup.columns else pd.NA
-                own = own.astype("string").fillna(pd.Series(via_ticket, index=fb.index).astype("string"))
+            own = fb[col].astype("string") if col in fb.columns else pd.Series(pd.NA, index=fb.index, dtype="string")
+            if position is not None:
+                from_ticket = self.tickets[col].astype("string").array.take(position, allow_fill=True)
+                own = own.fillna(pd.Series(from_ticket, index=fb.index))
             keys[col] = _as_key(own)
         keys["period"] = to_period(fb["submitted_at"], self.freq)
         return pd.DataFrame(keys, index=fb.index)
-
-    def group_feedback(self, frame: pd.DataFrame):
-        """Group a frame aligned with ``feedback`` by the keys (submitted_at periods)."""
-        k = self.feedback_keys.loc[frame.index]
-        return frame.groupby([k[c] for c in self.key_names], observed=True, dropna=False, sort=False)
 
     @property
     def key_names(self) -> list[str]:
         return [*self.by, "period"]
 
+    @property
+    def n_groups(self) -> int:
+        """Groups without the period: the grid is n_groups x len(span), period varying fastest."""
+        return len(self.grid) // max(len(self.span), 1) if len(self.grid) else 0
+
     def _make_grid(self) -> pd.MultiIndex:
         frames = [self.keys] + ([self.feedback_keys] if self.feedback_keys is not None else [])
         every = pd.concat([f["period"] for f in frames]).dropna()
         if self.periods is not None:
-            asked = pd.PeriodIndex(list(self.periods), freq=every.dtype.freq if len(every) else self.freq)
+            asked = pd.PeriodIndex(list(self.periods), freq=every.dtype.freq if len(every) else self._freq())
             every = pd.concat([every, pd.Series(asked)])
         if len(every) == 0:
             return pd.MultiIndex.from_arrays([[]] * (len(self.by) + 1), names=self.key_names)
@@ -100,9 +124,51 @@ class Context:
         levels = [sorted(set().union(*(f[col].unique() for f in frames))) for col in self.by] + [span]
         return pd.MultiIndex.from_product(levels, names=self.key_names)
 
+    def _positions(self, keys: pd.DataFrame) -> np.ndarray:
+        """Each row's position in the grid (-1 where its period is missing)."""
+        if len(self.grid) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        codes, dims = [], []
+        for level, col in zip(self.grid.levels[:-1], self.by):
+            codes.append(pd.Categorical(keys[col], categories=level).codes.astype(np.int64))
+            dims.append(len(level))
+        period = keys["period"]
+        offset = np.where(period.isna(), -1,
+                          period.array.asi8 - self.span[0].ordinal if len(period) else 0).astype(np.int64)
+        codes.append(offset)
+        dims.append(len(self.span))
+        valid = np.all([c >= 0 for c in codes], axis=0) if codes else np.ones(len(keys), bool)
+        valid &= offset < len(self.span)
+        safe = [np.where(valid, c, 0) for c in codes]
+        return np.where(valid, np.ravel_multi_index(safe, dims), -1)
+
+    def positions_for(self, stamps: pd.Series) -> np.ndarray:
+        """Grid positions of tickets with their group kept but the period taken from
+        ``stamps`` (e.g. resolved_at); -1 where the stamp is missing or outside the grid."""
+        ok = (self.gid >= 0) & stamps.notna().to_numpy()
+        offset = np.full(len(stamps), -1, dtype=np.int64)
+        if ok.any():
+            offset[ok] = to_period(stamps[ok], self.freq).array.asi8 - self.span[0].ordinal
+        ok &= (offset >= 0) & (offset < len(self.span))
+        group = self.gid // max(len(self.span), 1)
+        return np.where(ok, group * len(self.span) + offset, -1)
+
     def group(self, frame: pd.DataFrame):
-        """Group a frame aligned with ``tickets`` by the keys."""
-        return frame.groupby([self.keys[c] for c in self.key_names], observed=True, dropna=False, sort=False)
+        """Group a frame aligned with ``tickets`` by grid position."""
+        return frame.groupby(self.gid, sort=False)
+
+    def group_feedback(self, frame: pd.DataFrame):
+        """Group a frame aligned with (a subset of) ``feedback`` by grid position."""
+        gid = pd.Series(self.feedback_gid, index=self.feedback.index).loc[frame.index].to_numpy()
+        return frame.groupby(gid, sort=False)
+
+    def sums(self, positions: np.ndarray, **columns) -> pd.DataFrame:
+        """Per-grid-cell sums of each column (bools count), via bincount."""
+        keep = positions >= 0
+        size = len(self.grid)
+        out = {name: np.bincount(positions[keep], weights=np.asarray(values, dtype="float64")[keep], minlength=size)
+               for name, values in columns.items()}
+        return pd.DataFrame(out, index=pd.RangeIndex(size))
 
     def hours(self, start: pd.Series, end: pd.Series) -> pd.Series:
         """Durations in hours on the chosen clock (elapsed, or business hours)."""
@@ -118,12 +184,11 @@ class Context:
         return values.where(values <= self.as_of)
 
     def along(self, series: pd.Series) -> pd.Series:
-        """Align an aggregate indexed by the keys with the full grid."""
-        if len(self.grid) == 0:
-            return pd.Series([], dtype="float64", index=self.grid)
-        if not isinstance(series.index, pd.MultiIndex):
-            series = series.set_axis(pd.MultiIndex.from_arrays([series.index], names=self.key_names))
-        return series.reindex(self.grid)
+        """An aggregate indexed by grid position, as a Series on the full grid."""
+        if isinstance(getattr(series, "index", None), pd.MultiIndex):
+            return series  # already on the grid
+        values = pd.Series(series).reindex(pd.RangeIndex(len(self.grid)))
+        return pd.Series(values.to_numpy(), index=self.grid)
 
 
 def tidy(ctx: Context, metric: str, *, value, numerator=None, denominator=None, n,

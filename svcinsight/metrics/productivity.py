@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from svcinsight.metrics.context import Context, _as_key, ratio, tidy, to_period
+from svcinsight.metrics.context import Context, ratio, tidy
 
 
 def _per_agent_day(ctx: Context) -> pd.DataFrame | None:
@@ -12,15 +13,17 @@ def _per_agent_day(ctx: Context) -> pd.DataFrame | None:
     if "agent_id" not in t.columns or "resolved_at" not in t.columns:
         return None
     resolved_at = ctx.known_by("resolved_at")
-    done = resolved_at.notna() & t["agent_id"].notna()
-    r = t.loc[done]
-    at = resolved_at[done]
-    local_day = at.dt.tz_localize(None).dt.normalize()
-    keys = {col: _as_key(r[col]) for col in ctx.by}
-    keys["period"] = to_period(at, ctx.freq)
-    frame = pd.DataFrame({**keys, "agent_day": r["agent_id"].astype("string") + "|" + local_day.astype("string")})
-    g = frame.groupby(ctx.key_names, observed=True)["agent_day"]
-    resolved, agent_days = g.size(), g.nunique()
+    positions = ctx.positions_for(resolved_at.where(t["agent_id"].notna()))
+    done = positions >= 0
+    agent = pd.factorize(t["agent_id"].to_numpy()[done])[0].astype(np.int64)
+    day = resolved_at[done].dt.tz_localize(None).dt.normalize().dt.as_unit("ns").array.asi8 // 86_400_000_000_000
+    day -= day.min() if len(day) else 0
+    # one number per (grid cell, agent, local day): distinct ones are the agent-days
+    n_agents, n_days = int(agent.max() + 1) if len(agent) else 1, int(day.max() + 1) if len(day) else 1
+    combined = (positions[done] * n_agents + agent) * n_days + day
+    cells = np.unique(combined) // (n_agents * n_days)
+    agent_days = pd.Series(np.bincount(cells, minlength=len(ctx.grid)).astype("float64"))
+    resolved = pd.Series(np.bincount(positions[done], minlength=len(ctx.grid)).astype("float64"))
     return tidy(ctx, "resolved_per_agent_day", value=ratio(resolved, agent_days),
                 numerator=resolved, denominator=agent_days, n=agent_days)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from svcinsight import config
@@ -57,12 +58,12 @@ def _response_rate_rows(ctx: Context, fb: pd.DataFrame) -> pd.DataFrame | None:
     for col in ("csat", "nps"):
         if col in fb.columns:
             answered |= fb[col].notna()
-    surveyed = set(fb.loc[answered & fb["ticket_id"].notna(), "ticket_id"])
-    resolved = ctx.known_by("resolved_at").notna()
-    g = ctx.group(pd.DataFrame({
-        "resolved": resolved.astype("int64"),
-        "answered": (resolved & ctx.tickets["ticket_id"].isin(surveyed)).astype("int64"),
-    })).sum()
+    # the feedback -> ticket lookup was made once for the whole call
+    position = pd.Series(ctx.feedback_ticket_position, index=ctx.feedback.index).loc[fb.index].to_numpy()
+    has_answer = np.zeros(len(ctx.tickets), dtype=bool)
+    has_answer[position[answered.to_numpy() & (position >= 0)]] = True
+    resolved = ctx.known_by("resolved_at").notna().to_numpy()
+    g = ctx.sums(ctx.gid, resolved=resolved, answered=resolved & has_answer)
     return tidy(ctx, "survey_response_rate", value=ratio(g["answered"], g["resolved"]),
                 numerator=g["answered"], denominator=g["resolved"], n=g["resolved"])
 

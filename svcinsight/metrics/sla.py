@@ -11,44 +11,50 @@ import pandas as pd
 
 from svcinsight.metrics.context import Context, ratio, tidy
 
-ACHIEVED, BREACHED, ACTIVE = "achieved", "breached", "active"
+#: Status codes per ticket (small integers: millions of tickets are compared at once).
+NO_TARGET, ACTIVE, ACHIEVED, BREACHED = -1, 0, 1, 2
+STATUS_NAMES = {NO_TARGET: None, ACTIVE: "active", ACHIEVED: "achieved", BREACHED: "breached"}
 
 
 def first_response_status(ctx: Context) -> pd.Series:
-    """achieved / breached / active per ticket for the first-response target."""
+    """Status code per ticket (:data:`ACHIEVED`, :data:`BREACHED`, :data:`ACTIVE`) for the
+    first-response target."""
     t = ctx.tickets
     responded_at = ctx.known_by("first_response_at")
     answered = responded_at.notna()
     priority = t["priority"] if "priority" in t.columns else pd.Series(pd.NA, index=t.index, dtype="string")
-    target = priority.fillna("normal").map(ctx.sla_hours).astype("float64")
-    if target.isna().any():
-        unknown = sorted(set(priority[target.isna()].dropna()))
+    priority = priority.fillna("normal")
+    target = np.full(len(t), np.nan)
+    for name, hours in ctx.sla_hours.items():  # a few priorities: compare, don't map per row
+        target[(priority == name).to_numpy(dtype=bool)] = hours
+    if np.isnan(target).any():
+        unknown = sorted(set(priority[np.isnan(target)]))
         raise ValueError(f"no first-response target for priority {unknown}; sla has {sorted(ctx.sla_hours)}")
-    waited = ctx.hours(t["created_at"], responded_at.where(answered, ctx.as_of))
-    status = np.where(answered & (waited <= target), ACHIEVED,
-                      np.where(waited > target, BREACHED, ACTIVE))
-    return pd.Series(status, index=t.index)
+    target = pd.Series(target, index=t.index)
+    waited = ctx.hours(t["created_at"], responded_at.where(answered, ctx.as_of)).to_numpy()
+    answered = answered.to_numpy()
+    target = target.to_numpy()
+    status = np.where(answered & (waited <= target), ACHIEVED, np.where(waited > target, BREACHED, ACTIVE))
+    return pd.Series(status.astype(np.int8), index=t.index)
 
 
 def resolution_status(ctx: Context) -> pd.Series | None:
-    """achieved / breached / active against ``due_at``; NA where a ticket has no due time."""
+    """Status code per ticket against ``due_at``; :data:`NO_TARGET` where it has none."""
     t = ctx.tickets
     if "due_at" not in t.columns or t["due_at"].isna().all():
         return None
     resolved_at = ctx.known_by("resolved_at")
     due = t["due_at"]
     done = resolved_at.notna()
-    status = np.where(due.isna(), None,
-                      np.where(done & (resolved_at <= due), ACHIEVED,
-                               np.where((done & (resolved_at > due)) | (~done & (due < ctx.as_of)), BREACHED, ACTIVE)))
-    return pd.Series(status, index=t.index)
+    late = (done & (resolved_at > due)) | (~done & (due < ctx.as_of))
+    status = np.where(due.isna(), NO_TARGET,
+                      np.where(done & (resolved_at <= due), ACHIEVED, np.where(late, BREACHED, ACTIVE)))
+    return pd.Series(status.astype(np.int8), index=t.index)
 
 
 def _rate_rows(ctx: Context, metric: str, status: pd.Series) -> pd.DataFrame:
-    counts = ctx.group(pd.DataFrame({
-        "achieved": (status == ACHIEVED).astype("int64"),
-        "decided": status.isin([ACHIEVED, BREACHED]).astype("int64"),
-    })).sum()
+    codes = status.to_numpy()
+    counts = ctx.sums(ctx.gid, achieved=codes == ACHIEVED, decided=(codes == ACHIEVED) | (codes == BREACHED))
     return tidy(ctx, metric, value=ratio(counts["achieved"], counts["decided"]),
                 numerator=counts["achieved"], denominator=counts["decided"], n=counts["decided"])
 

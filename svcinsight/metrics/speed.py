@@ -45,7 +45,7 @@ def duration_rows(ctx: Context, *, end_column: str, prefix: str, quantiles=(0.5,
             ok = ~np.isnan(h)
             values[key] = _km_median(h[ok], d[ok])
             done_counts[key], totals[key] = int(d[ok].sum()), int(ok.sum())
-        index = pd.MultiIndex.from_tuples(list(values), names=ctx.key_names) if values else ctx.grid[:0]
+        index = pd.Index(list(values), dtype="int64")
         out.append(tidy(ctx, f"{prefix}_km_median_h", value=pd.Series(list(values.values()), index=index),
                         numerator=pd.Series(list(done_counts.values()), index=index),
                         denominator=pd.Series(list(totals.values()), index=index),

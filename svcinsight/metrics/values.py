@@ -56,7 +56,7 @@ def metric_values(tickets: pd.DataFrame, metric: str, *, feedback: pd.DataFrame 
         return t.assign(value=t["handle_minutes"].astype("float64"))[t["handle_minutes"].notna()]
     if m.family == "sla":
         status = first_response_status(ctx) if metric == "first_response_sla_rate" else resolution_status(ctx)
-        decided = status.isin([ACHIEVED, BREACHED])
+        decided = (status == ACHIEVED) | (status == BREACHED)
         return t.assign(value=(status == ACHIEVED).astype("float64"))[decided]
     resolved = ctx.known_by("resolved_at").notna()
     if metric == "resolution_rate":

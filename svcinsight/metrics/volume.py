@@ -6,22 +6,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from svcinsight.metrics.context import Context, period_ends, ratio, tidy, to_period
+from svcinsight.metrics.context import Context, _as_key, period_ends, ratio, tidy, to_period
 
 
 def rows(ctx: Context) -> list[pd.DataFrame]:
     t = ctx.tickets
-    resolved = ctx.known_by("resolved_at").notna()
-    facts = pd.DataFrame({"created": 1, "resolved": resolved.astype("int64")}, index=t.index)
+    facts = {"created": np.ones(len(t)), "resolved": ctx.known_by("resolved_at").notna().to_numpy()}
     if "escalated" in t.columns:
-        known = t["escalated"].notna()
-        facts["esc_known"] = known.astype("int64")
-        facts["escalated"] = t["escalated"].fillna(False).astype(bool).astype("int64")
+        facts["esc_known"] = t["escalated"].notna().to_numpy()
+        facts["escalated"] = t["escalated"].fillna(False).to_numpy(dtype=bool)
     if "category" in t.columns:
-        known = t["category"].notna()
-        facts["cat_known"] = known.astype("int64")
-        facts["complaint"] = (t["category"] == "complaint").fillna(False).astype(bool).astype("int64")
-    sums = ctx.group(facts).sum()
+        facts["cat_known"] = t["category"].notna().to_numpy()
+        facts["complaint"] = (t["category"] == "complaint").fillna(False).to_numpy(dtype=bool)
+    sums = ctx.sums(ctx.gid, **facts)
 
     out = [
         tidy(ctx, "tickets_created", value=sums["created"], numerator=sums["created"], n=sums["created"], count=True),
@@ -45,43 +42,30 @@ def rows(ctx: Context) -> list[pd.DataFrame]:
 def backlog(ctx: Context) -> pd.DataFrame:
     """Tickets open at each period's end (or at ``as_of`` when that comes first).
 
-    Open at instant c: created before c and not resolved before c. Counted per group with
-    cumulative sums of creations and resolutions over the grid's periods, so every
-    ticket is touched once, whatever period it was created in.
+    Open at a period's end: created before it and not resolved before it (a period's
+    end instant belongs to the next period); at ``as_of``: created and not resolved by
+    then. Counted per group with cumulative sums of creations and resolutions over the
+    periods, so every ticket is touched once, whatever period it was created in.
     """
-    grid = ctx.grid
-    if len(grid) == 0:
+    if len(ctx.grid) == 0:
         return tidy(ctx, "backlog_open", value=None, n=None, count=True)
-    periods = grid.levels[-1] if isinstance(grid, pd.MultiIndex) else grid
-    span = pd.PeriodIndex(sorted(periods.unique()))
+    span = ctx.span
     ends = period_ends(span, ctx.tz).as_unit("ns")
-    # a period end is exclusive (its instant belongs to the next period); as_of is inclusive:
-    # what happened at as_of has happened
-    cutoffs = ends.where(ends <= ctx.as_of, ctx.as_of + pd.Timedelta(1, "ns"))
+    cutoffs = ends.where(ends <= ctx.as_of, ctx.as_of + pd.Timedelta(1, "ns")).asi8
     t = ctx.tickets
     resolved_at = ctx.known_by("resolved_at")
-    # index of the first cutoff at or after each event: the event counts for that period onwards
-    created_slot = np.searchsorted(cutoffs.asi8, t["created_at"].dt.as_unit("ns").astype("int64").to_numpy(), side="right")
-    res_ns = resolved_at.dt.as_unit("ns").astype("int64").to_numpy()
-    res_slot = np.where(resolved_at.notna().to_numpy(), np.searchsorted(cutoffs.asi8, res_ns, side="right"), len(span))
-    keys = [ctx.keys[c].to_numpy() for c in ctx.by]
-    frame = pd.DataFrame({**{c: k for c, k in zip(ctx.by, keys)}, "c": created_slot, "r": res_slot})
-    counts = []
-    for slot_col, sign in (("c", 1), ("r", -1)):
-        g = frame.groupby([*ctx.by, slot_col], observed=True).size() if ctx.by else frame.groupby(slot_col).size()
-        counts.append(sign * g.rename_axis([*ctx.by, "slot"]))
-    events = pd.concat(counts).groupby(level=list(range(len(ctx.by) + 1))).sum()
-    events = events[events.index.get_level_values(-1) < len(span)]
-    if ctx.by:
-        table = events.unstack("slot", fill_value=0).reindex(columns=range(len(span)), fill_value=0)
-        open_counts = table.cumsum(axis=1)
-        open_counts.columns = span
-        series = open_counts.stack()
-    else:
-        per_slot = events.reindex(range(len(span)), fill_value=0).cumsum()
-        series = pd.Series(per_slot.to_numpy(), index=span)
-    series.index = series.index.set_names(ctx.key_names)
-    series = series.reindex(grid).fillna(0)
+    periods = len(span)
+    # the first cutoff after each event: the event counts from that period on (periods = never)
+    created_slot = np.searchsorted(cutoffs, t["created_at"].dt.as_unit("ns").array.asi8, side="right")
+    res_ns = resolved_at.dt.as_unit("ns").array.asi8
+    res_slot = np.where(resolved_at.notna().to_numpy(), np.searchsorted(cutoffs, res_ns, side="right"), periods)
+    group = ctx.gid // periods
+    ok = ctx.gid >= 0
+    size = ctx.n_groups * (periods + 1)
+    opened = np.bincount(group[ok] * (periods + 1) + created_slot[ok], minlength=size)
+    closed = np.bincount(group[ok] * (periods + 1) + res_slot[ok], minlength=size)
+    open_counts = np.cumsum((opened - closed).reshape(ctx.n_groups, periods + 1)[:, :periods], axis=1)
+    series = pd.Series(open_counts.ravel().astype("float64"))
     return tidy(ctx, "backlog_open", value=series, numerator=series, n=series, count=True)
 
 
@@ -90,11 +74,10 @@ def complaints_per_orders(ctx: Context, complaints: pd.Series) -> pd.DataFrame |
     orders = ctx.orders
     if orders is None or not set(ctx.by) <= {"business_unit"} or ("business_unit" in ctx.by and "business_unit" not in orders.columns):
         return None
-    o = orders.assign(period=to_period(orders["date"], ctx.freq))
-    if "business_unit" in ctx.by:
-        o["business_unit"] = o["business_unit"].astype("string").fillna("(unknown)")
-    volume = o.groupby(ctx.key_names, observed=True)["orders"].sum().astype("float64")
-    volume = ctx.along(volume).fillna(0)
-    value = ratio(ctx.along(complaints).fillna(0) * 1000.0, volume)
-    return tidy(ctx, "complaints_per_1k_orders", value=value, numerator=ctx.along(complaints).fillna(0),
-                denominator=volume, n=volume)
+    keys = pd.DataFrame({col: _as_key(orders[col]) for col in ctx.by}, index=orders.index)
+    keys["period"] = to_period(orders["date"], ctx.freq)
+    positions = ctx._positions(keys)
+    volume = ctx.along(ctx.sums(positions, orders=orders["orders"].fillna(0).to_numpy(dtype="float64"))["orders"])
+    complaints = ctx.along(complaints).fillna(0)
+    return tidy(ctx, "complaints_per_1k_orders", value=ratio(complaints * 1000.0, volume),
+                numerator=complaints, denominator=volume, n=volume)

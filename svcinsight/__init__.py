@@ -13,11 +13,13 @@ from svcinsight._version import __version__
 from svcinsight.dataset import Dataset
 from svcinsight import config, schema
 
-__all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report", "calendar", "stats", "metrics", "goals", "plots"]
+__all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report", "calendar", "stats",
+           "metrics", "goals", "plots", "process", "feedback", "privacy", "pilot"]
 
 # Submodules are imported on first use so that ``import svcinsight`` stays light
 # (papermill and nbconvert load only when a report is run).
-_LAZY = {"io", "demo", "report", "cli", "plots", "calendar", "stats", "metrics", "goals"}
+_LAZY = {"io", "demo", "report", "cli", "plots", "calendar", "stats", "metrics", "goals",
+         "process", "feedback", "privacy", "pilot"}
 
 
 def __getattr__(name: str):

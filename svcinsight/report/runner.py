@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 import traceback
@@ -80,7 +81,8 @@ def to_html(notebook_path: Path) -> str:
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
-        template_name="lab",
+        template_name="svcinsight_report",
+        extra_template_basedirs=[str(Path(__file__).parent / "templates")],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -89,7 +91,25 @@ def to_html(notebook_path: Path) -> str:
     # notes for the notebook's own readers stay out of the stakeholders' report
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return add_contents(body)
+
+
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)
+
+
+def add_contents(page: str) -> str:
+    """Insert a table of contents of the report's sections after its first heading."""
+    sections = _HEADING.findall(page)
+    if not sections:
+        return page
+    items = "".join(f'<li><a href="#{anchor}">{title.strip()}</a></li>' for anchor, title in sections)
+    nav = f'<nav class="report-toc"><ol>{items}</ol></nav>'
+    first = page.find("</h1>")
+    if first == -1:
+        return page
+    end = page.find("</p>", first)  # after the "data as of" line that follows the title
+    cut = end + len("</p>") if end != -1 and end - first < 400 else first + len("</h1>")
+    return page[:cut] + nav + page[cut:]
 
 
 def render_unit(params_path: str | Path, month: str, *, output: str | Path = "reports",

@@ -1,6 +1,7 @@
 """End to end, as users run it: demo data on disk, params files, papermill + nbconvert."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,8 @@ def test_good_units_render_html_without_code(results, workspace):
     assert "Headline numbers" in html and "First response within SLA" in html
     assert "import svcinsight" not in html and "si.report.prepare" not in html  # no code cells
     assert "data:image/png;base64" in html  # charts embedded, no external files
+    assert not re.search(r'(src|href)="(https?:)?//', html), "the report must open offline"
+    assert '<nav class="report-toc">' in html and 'href="#Headline-numbers"' in html
     zh = Path(by_unit["finance"].output).read_text(encoding="utf-8")
     assert "数据截至" in zh and "金融服务" in zh and "首次响应达标率" in zh
 

@@ -17,12 +17,46 @@ Examples
 
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib import font_manager
+
+CJK_FAMILY = "Noto Sans CJK SC"
+
+
+@lru_cache(maxsize=1)
+def use_cjk_font() -> bool:
+    """Let charts draw Chinese labels as glyphs, not empty boxes.
+
+    Registers Noto Sans CJK (shipped by the ``manimgx-fonts-cjk`` package, SIL OFL 1.1)
+    with matplotlib and puts it after the default font, so Latin text keeps its look and
+    CJK characters fall back to it. Returns False when the font package is missing.
+
+    >>> use_cjk_font()
+    True
+    """
+    try:
+        import manimgx_fonts_cjk
+    except ImportError:
+        return False
+    for path in Path(manimgx_fonts_cjk.__file__).parent.glob("*.tt[cf]"):
+        font_manager.fontManager.addfont(str(path))
+    # the variable font registers one weight only; matplotlib says so on every lookup
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    # matplotlib falls back glyph by glyph along font.family: the usual font first
+    families = list(plt.rcParams["font.family"])
+    if CJK_FAMILY not in families:
+        plt.rcParams["font.family"] = [*families, CJK_FAMILY]
+    return True
 
 
 def _new_axes(ax, size=(9, 3.2)):
+    use_cjk_font()
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
     return ax
@@ -75,6 +109,7 @@ def metric_trends(frame: pd.DataFrame, *, metrics: list[str], labels: dict | Non
     ``targets`` maps a metric to a target value drawn as a dashed line; ``percent`` names
     the metrics shown as percentages. Returns the Figure.
     """
+    use_cjk_font()
     labels = labels or {}
     targets = targets or {}
     percent = percent or set()

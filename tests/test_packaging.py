@@ -29,9 +29,13 @@ def _pyproject_requirements() -> dict[str, str]:
 def _conda_requirements() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     out = {}
+    deps = []
     for dep in env["dependencies"]:
-        if isinstance(dep, dict):  # the pip: section installs the project itself
-            continue
+        if isinstance(dep, dict):  # the pip: section: packages conda-forge lacks, and the project itself
+            deps += [d for d in dep["pip"] if not d.startswith("-")]
+        else:
+            deps.append(dep)
+    for dep in deps:
         name, spec = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", dep).groups()
         if name in {"python", "pip"}:
             continue

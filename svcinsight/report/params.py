@@ -83,6 +83,13 @@ class SourceSpec(_Strict):
         return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url)
 
 
+class ProcessParams(_Strict):
+    """How to read the unit's event log: which stages end a ticket's handling."""
+
+    resolution_stages: list[str] = Field(default_factory=list)
+    terminal_stages: list[str] | None = None
+
+
 class Sources(_Strict):
     tickets: SourceSpec
     events: SourceSpec | None = None
@@ -102,6 +109,7 @@ class UnitParams(_Strict):
     sla: dict[str, float] = Field(default_factory=lambda: dict(config.FIRST_RESPONSE_TARGET_HOURS))
     calendar: dict[str, Any] = Field(default_factory=dict)
     benchmarks: dict[str, float] = Field(default_factory=dict)
+    process: "ProcessParams" = Field(default_factory=lambda: ProcessParams())
     goals: list[dict[str, Any]] = Field(default_factory=list)
     pilots: list[dict[str, Any]] = Field(default_factory=list)
     taxonomy: dict[str, Any] | str | None = None

@@ -275,3 +275,92 @@ def heading(unit: UnitData, key: str):
     title_text, intro = TEXTS[key][unit.params.language]
     parts = ([f"## {html.escape(title_text)}"] if title_text else []) + ([html.escape(intro)] if intro else [])
     return Markdown("\n\n".join(parts))
+
+
+# --- process sections --------------------------------------------------------------------
+
+def month_events(unit: UnitData) -> pd.DataFrame | None:
+    """Stage events of the tickets created in the report month."""
+    events = unit.data.events
+    if events is None or events.empty:
+        return None
+    ids = month_tickets(unit)["ticket_id"]
+    return events[events["ticket_id"].isin(ids)]
+
+
+def _no_events(unit: UnitData):
+    note = "本单元没有流程事件数据。" if _zh(unit) else "This unit has no stage events."
+    return pd.DataFrame({"": [note]}).style.hide(axis="index")
+
+
+def process_map(unit: UnitData):
+    """The process map of the month's tickets, stages coloured against their benchmarks."""
+    from svcinsight import process
+
+    events = month_events(unit)
+    if events is None or events.empty:
+        return _no_events(unit)
+    return process.process_map(events, benchmarks=unit.params.benchmarks or None, as_of=unit.as_of,
+                               calendar=unit.calendar, terminal_stages=unit.params.process.terminal_stages).figure
+
+
+def bottleneck_table(unit: UnitData, top: int = 5):
+    """The stages that hold tickets up most, each with the evidence in a sentence."""
+    from svcinsight import process
+
+    events = month_events(unit)
+    if events is None or events.empty:
+        return _no_events(unit)
+    ranked = process.bottlenecks(events, unit.params.benchmarks or None, as_of=unit.as_of, calendar=unit.calendar,
+                                 resolution_stages=unit.params.process.resolution_stages,
+                                 terminal_stages=unit.params.process.terminal_stages).head(top)
+    zh = _zh(unit)
+    table = pd.DataFrame({
+        ("排名" if zh else "Rank"): ranked["rank"],
+        ("环节" if zh else "Stage"): ranked["stage"],
+        ("中位时长（小时）" if zh else "Median (h)"): ranked["median_hours"].map(lambda v: f"{v:.1f}"),
+        ("基准（小时）" if zh else "Benchmark (h)"): ranked["benchmark_hours"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:g}"),
+        ("信号数" if zh else "Signals"): ranked["signals"],
+        ("证据" if zh else "Evidence"): ranked["evidence"],
+    })
+    return table.style.hide(axis="index").set_properties(subset=[("证据" if zh else "Evidence")],
+                                                         **{"text-align": "left"})
+
+
+def handoff_table(unit: UnitData, top: int = 8):
+    """The busiest hand-offs between teams and the time the next stage takes."""
+    from svcinsight import process
+
+    events = month_events(unit)
+    if events is None or events.empty or "team" not in events.columns:
+        return _no_events(unit)
+    table = process.handoffs(events, resolution_stages=unit.params.process.resolution_stages, as_of=unit.as_of,
+                             calendar=unit.calendar, terminal_stages=unit.params.process.terminal_stages).head(top)
+    zh = _zh(unit)
+    return pd.DataFrame({
+        ("移交方" if zh else "From team"): table["from_team"],
+        ("接收方" if zh else "To team"): table["to_team"],
+        ("次数" if zh else "Hand-offs"): table["count"].map("{:,}".format),
+        ("接收后中位时长（小时）" if zh else "Median hours after hand-off"): table["median_hours"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+    }).style.hide(axis="index")
+
+
+def rework_table(unit: UnitData, top: int = 5):
+    """Stages tickets come back to, with how often and from where."""
+    from svcinsight import process
+
+    events = month_events(unit)
+    if events is None or events.empty:
+        return _no_events(unit)
+    table = process.rework(events, as_of=unit.as_of)
+    table = table[table["extra_visits"] > 0].head(top)
+    zh = _zh(unit)
+    return pd.DataFrame({
+        ("环节" if zh else "Stage"): table["stage"],
+        ("返工工单" if zh else "Tickets with rework"): table["tickets_with_rework"].map("{:,}".format),
+        ("返工占比" if zh else "Share of its tickets"): table["rework_share"].map("{:.0%}".format),
+        ("额外访问" if zh else "Extra visits"): table["extra_visits"].map("{:,}".format),
+        ("多来自" if zh else "Mostly back from"): table["returns_from"],
+    }).style.hide(axis="index")

@@ -44,6 +44,13 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("SLA by priority", "First-response targets per priority and how many tickets met them."),
         "zh": ("分优先级SLA", "各优先级的首次响应目标及达标情况。"),
     },
+    "process": {
+        "en": ("Process and bottlenecks", "Where the time goes in the tickets created this month: the process map "
+               "(boxes coloured against each stage's benchmark: green within it, amber up to twice, red beyond), then "
+               "the stages ranked by the evidence that they hold tickets up, hand-offs between teams, and rework."),
+        "zh": ("流程与瓶颈", "本月新建工单的时间花在哪里：流程图（按各环节基准着色：绿色为达标，琥珀色为不超过两倍，红色为超出两倍），"
+               "随后是按证据排序的瓶颈环节、团队间交接以及返工情况。"),
+    },
     "mix": {
         "en": ("Ticket mix", "Tickets created in the month by category and channel."),
         "zh": ("工单构成", "本月新建工单按类别与渠道的分布。"),

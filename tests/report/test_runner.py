@@ -53,8 +53,10 @@ def test_good_units_render_html_without_code(results, workspace):
     assert "data:image/png;base64" in html  # charts embedded, no external files
     assert not re.search(r'(src|href)="(https?:)?//', html), "the report must open offline"
     assert '<nav class="report-toc">' in html and 'href="#Headline-numbers"' in html
+    assert "Process and bottlenecks" in html and "Evidence" in html  # bottleneck table rendered
     zh = Path(by_unit["finance"].output).read_text(encoding="utf-8")
     assert "数据截至" in zh and "金融服务" in zh and "首次响应达标率" in zh
+    assert "流程与瓶颈" in zh and "agent review" in zh  # finance's own review stage is in its process tables
 
 
 def test_failing_unit_is_reported_kept_for_debugging_and_not_published(results, workspace):

@@ -1,0 +1,53 @@
+"""Did the pilot work? Designs on ticket-level data, with the checks that say when not
+to trust them.
+
+* :func:`before_after`: one unit, a window before the pilot against one after it;
+* :func:`diff_in_diff`: the pilot unit against control units, unit and week effects,
+  errors clustered by agent (wild cluster bootstrap when clusters are few);
+* :func:`interrupted_time_series`: segmented regression on daily values with weekday
+  and holiday terms and Newey-West errors;
+* :func:`evaluate`: a pilot definition from params run for several metrics at once,
+  with Holm-adjusted p-values and plain verdicts;
+* :func:`prepare`: the pilot notebook's one validation call.
+
+Each design picks the comparison from the metric's ``kind`` in the catalogue and returns
+a :class:`PilotResult` (a :class:`~svcinsight.stats.Comparison`) with its design
+warnings. Charts are in :mod:`svcinsight.pilot.plots` (imported on first use).
+
+Examples
+--------
+>>> import svcinsight as si
+>>> ds = si.demo.generate(seed=0, months=4, start="2026-04-01", tickets_per_month=400)
+>>> r = si.pilot.diff_in_diff(ds.tickets, metric="fcr_rate", treated="ecommerce",
+...                           pilot_start="2026-06-01")
+>>> r.estimate > 0, r.significant
+(True, True)
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from svcinsight.pilot.before_after import before_after
+from svcinsight.pilot.definition import PilotDefinition
+from svcinsight.pilot.diff_in_diff import diff_in_diff
+from svcinsight.pilot.evaluate import Evaluation, evaluate
+from svcinsight.pilot.its import interrupted_time_series
+from svcinsight.pilot.result import DesignWarning, PilotResult
+from svcinsight.pilot.study import PilotStudy, prepare
+from svcinsight.pilot.windows import PilotWindows, Window, pilot_windows
+
+__all__ = [
+    "DesignWarning", "Evaluation", "PilotDefinition", "PilotResult", "PilotStudy", "PilotWindows",
+    "Window", "before_after", "diff_in_diff", "evaluate", "interrupted_time_series",
+    "pilot_windows", "plots", "prepare",
+]
+
+
+def __getattr__(name: str):
+    # matplotlib loads only when a chart is drawn
+    if name == "plots":
+        module = importlib.import_module("svcinsight.pilot.plots")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'svcinsight.pilot' has no attribute {name!r}")

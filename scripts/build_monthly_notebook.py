@@ -31,6 +31,8 @@ cells = [
     code(f'{S}.breakdown(unit_report, "priority")'),
     code(f'{S}.heading(unit_report, "sla")'),
     code(f'{S}.sla_by_priority(unit_report)'),
+    code(f'{S}.heading(unit_report, "pilots")'),
+    code(f'{S}.pilot_summary(unit_report)'),
     code(f'{S}.heading(unit_report, "process")'),
     code(f'{S}.process_map(unit_report)\nplt.show()'),
     code(f'{S}.bottleneck_table(unit_report)'),

@@ -22,6 +22,7 @@ from svcinsight import config
 from svcinsight.report.params import ParamsError, load_params, unit_files
 
 NOTEBOOK = "monthly_report.ipynb"
+PILOT_NOTEBOOK = "pilot_evaluation.ipynb"
 
 
 class ReportError(RuntimeError):
@@ -112,39 +113,83 @@ def add_contents(page: str) -> str:
     return page[:cut] + nav + page[cut:]
 
 
+def _execute(name: str, notebook: Path, parameters: dict, params_path: Path, out_dir: Path,
+             kernel_name: str | None, timeout: int, started: float) -> UnitResult:
+    """Run one notebook and publish its HTML atomically; a failure is a result, not an error."""
+    import papermill as pm
+
+    executed = out_dir / "_work" / f"{name}.ipynb"
+    try:
+        pm.execute_notebook(
+            str(notebook), str(executed), parameters=parameters,
+            kernel_name=kernel_name or config.KERNEL_NAME, progress_bar=False,
+            cwd=str(params_path.parent), execution_timeout=timeout,
+        )
+        html_path = out_dir / f"{name}.html"
+        write_atomically(html_path, to_html(executed))
+        return UnitResult(name, "ok", time.perf_counter() - started, str(html_path), str(executed))
+    except Exception as exc:  # a unit's failure is reported, never fatal to the batch
+        return UnitResult(name, "failed", time.perf_counter() - started, None,
+                          str(executed) if executed.exists() else None, _short_error(exc))
+
+
+def _prepare_output(output: str | Path, month: str) -> Path:
+    out_dir = Path(output).resolve() / month
+    (out_dir / "_work").mkdir(parents=True, exist_ok=True)
+    return out_dir
+
+
 def render_unit(params_path: str | Path, month: str, *, output: str | Path = "reports",
                 notebook: str | Path | None = None, kernel_name: str | None = None,
                 timeout: int = 600) -> UnitResult:
-    """Execute and render one unit's report; never raises for a unit's own failure."""
-    import papermill as pm
-
+    """Execute and render one unit's monthly report; never raises for a unit's own failure."""
     started = time.perf_counter()
     params_path = Path(params_path).resolve()
-    unit = params_path.stem
-    out_dir = Path(output).resolve() / month
-    work = out_dir / "_work"
-    work.mkdir(parents=True, exist_ok=True)
-    executed = work / f"{unit}.ipynb"
-    html_path = out_dir / f"{unit}.html"
+    out_dir = _prepare_output(output, month)
     try:
         unit = load_params(params_path).unit
-        executed = work / f"{unit}.ipynb"
-        html_path = out_dir / f"{unit}.html"
-        pm.execute_notebook(
-            str(Path(notebook) if notebook else find_notebook()),
-            str(executed),
-            parameters={"unit": unit, "month": month, "params_path": str(params_path)},
-            kernel_name=kernel_name or config.KERNEL_NAME,
-            progress_bar=False,
-            cwd=str(params_path.parent),
-            execution_timeout=timeout,
-        )
-        write_atomically(html_path, to_html(executed))
-        return UnitResult(unit, "ok", time.perf_counter() - started, str(html_path), str(executed))
-    except Exception as exc:  # a unit's failure is reported, never fatal to the batch
-        message = _short_error(exc)
-        return UnitResult(unit, "failed", time.perf_counter() - started, None,
-                          str(executed) if executed.exists() else None, message)
+    except ParamsError as exc:
+        return UnitResult(params_path.stem, "failed", time.perf_counter() - started, error=str(exc))
+    return _execute(unit, Path(notebook) if notebook else find_notebook(),
+                    {"unit": unit, "month": month, "params_path": str(params_path)},
+                    params_path, out_dir, kernel_name, timeout, started)
+
+
+def pilot_report_name(unit: str, pilot: str) -> str:
+    """File stem of a pilot's report, e.g. ``ecommerce--pilot-smart-routing``."""
+    slug = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", pilot).strip("-").lower() or "pilot"
+    return f"{unit}--pilot-{slug}"
+
+
+def render_pilot(params_path: str | Path, pilot: str, month: str, *, output: str | Path = "reports",
+                 kernel_name: str | None = None, timeout: int = 600) -> UnitResult:
+    """Execute and render one pilot's evaluation report; never raises for its own failure."""
+    started = time.perf_counter()
+    params_path = Path(params_path).resolve()
+    out_dir = _prepare_output(output, month)
+    unit = load_params(params_path).unit
+    return _execute(pilot_report_name(unit, pilot), find_notebook(PILOT_NOTEBOOK),
+                    {"unit": unit, "pilot": pilot, "params_path": str(params_path)},
+                    params_path, out_dir, kernel_name, timeout, started)
+
+
+def _pilot_jobs(files: dict[str, Path], month: str) -> list[tuple[Path, str]]:
+    """(params file, pilot name) of every pilot that ran during ``month``."""
+    import pandas as pd
+
+    period = pd.Period(month, freq="M")
+    jobs = []
+    for path in files.values():
+        try:
+            params = load_params(path)
+        except ParamsError:
+            continue  # the unit's own job reports the problem
+        for raw in params.pilots:
+            start = pd.Timestamp(raw["start"]).date() if raw.get("start") else None
+            end = pd.Timestamp(raw["end"]).date() if raw.get("end") else None
+            if start and start <= period.end_time.date() and (end is None or end >= period.start_time.date()):
+                jobs.append((path, str(raw.get("name"))))
+    return jobs
 
 
 def _short_error(exc: Exception) -> str:
@@ -159,7 +204,8 @@ def _short_error(exc: Exception) -> str:
 def run(month: str, *, params_dir: str | Path = "params", units: list[str] | None = None,
         workers: int | None = None, output: str | Path = "reports",
         notebook: str | Path | None = None) -> list[UnitResult]:
-    """Render every unit's report for ``month`` (``YYYY-MM``); returns one result per unit.
+    """Render every unit's report for ``month`` (``YYYY-MM``), and the evaluation report of
+    each pilot that ran that month; returns one result per report.
 
     Writes ``<output>/<month>/run.json`` with the per-unit status, duration, output and
     error. Raises :class:`ReportError` only for problems of the run as a whole (no
@@ -173,13 +219,14 @@ def run(month: str, *, params_dir: str | Path = "params", units: list[str] | Non
         raise ReportError(f"no unit params files (*.yaml) in {params_dir}")
     _check_kernel(config.KERNEL_NAME)
     nb = Path(notebook) if notebook else find_notebook()
-    jobs = [(path, month) for path in files.values()]
+    jobs = [(render_unit, (path, month), {"output": output, "notebook": nb}) for path in files.values()]
+    jobs += [(render_pilot, (path, name, month), {"output": output}) for path, name in _pilot_jobs(files, month)]
     workers = max(1, min(workers or 1, len(jobs)))
     if workers == 1:
-        results = [render_unit(p, m, output=output, notebook=nb) for p, m in jobs]
+        results = [fn(*args, **kwargs) for fn, args, kwargs in jobs]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(render_unit, p, m, output=output, notebook=nb) for p, m in jobs]
+            futures = [pool.submit(fn, *args, **kwargs) for fn, args, kwargs in jobs]
             results = [f.result() for f in futures]
     summary = {"month": month, "units": [asdict(r) for r in results]}
     write_atomically(Path(output) / month / "run.json", json.dumps(summary, indent=2, ensure_ascii=False))

@@ -364,3 +364,36 @@ def rework_table(unit: UnitData, top: int = 5):
         ("额外访问" if zh else "Extra visits"): table["extra_visits"].map("{:,}".format),
         ("多来自" if zh else "Mostly back from"): table["returns_from"],
     }).style.hide(axis="index")
+
+
+# --- pilots ------------------------------------------------------------------------------
+
+def active_pilots(unit: UnitData) -> list[dict]:
+    """The unit's pilots that ran during the report month."""
+    month_start, month_end = unit.month.start_time.date(), unit.month.end_time.date()
+    active = []
+    for raw in unit.params.pilots:
+        start = pd.Timestamp(raw.get("start")).date() if raw.get("start") else None
+        end = pd.Timestamp(raw.get("end")).date() if raw.get("end") else None
+        if start is not None and start <= month_end and (end is None or end >= month_start):
+            active.append(raw)
+    return active
+
+
+def pilot_summary(unit: UnitData):
+    """Results and plain-language verdicts of each pilot running this month."""
+    from IPython.display import HTML
+
+    from svcinsight import pilot
+
+    pilots = active_pilots(unit)
+    if not pilots:
+        note = "本月没有进行中的试点。" if _zh(unit) else "No pilot ran this month."
+        return pd.DataFrame({"": [note]}).style.hide(axis="index")
+    parts = []
+    for raw in pilots:
+        study = pilot.prepare(unit=unit.params.unit, pilot=raw.get("name"), params_path=unit.params.source_file)
+        parts.append(f"<h3>{html.escape(str(raw.get('name')))}</h3>")
+        parts.append(study.results_table().to_html())
+        parts.append(study.verdicts().data)
+    return HTML("".join(parts))

@@ -51,6 +51,13 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("流程与瓶颈", "本月新建工单的时间花在哪里：流程图（按各环节基准着色：绿色为达标，琥珀色为不超过两倍，红色为超出两倍），"
                "随后是按证据排序的瓶颈环节、团队间交接以及返工情况。"),
     },
+    "pilots": {
+        "en": ("Pilots", "Each pilot running this month, tested against its baseline or control units with the "
+               "design fixed in the unit's params; p-values corrected for testing several metrics (Holm). The "
+               "pilot's own report gives the windows, warnings and charts."),
+        "zh": ("试点评估", "本月进行中的试点，按参数中预先设定的设计与基线或对照单元比较；多个指标同时检验时p值经Holm校正。"
+               "试点的专门报告给出时间窗口、设计提示与图表。"),
+    },
     "mix": {
         "en": ("Ticket mix", "Tickets created in the month by category and channel."),
         "zh": ("工单构成", "本月新建工单按类别与渠道的分布。"),

@@ -29,7 +29,10 @@ def workspace(tmp_path_factory):
         "  feedback: ../data/feedback.csv\n  orders: ../data/orders.csv\n",
         encoding="utf-8",
     )
-    (params / "ecommerce.yaml").write_text("unit: ecommerce\nbusiness_unit: ecommerce\n", encoding="utf-8")
+    (params / "ecommerce.yaml").write_text(
+        "unit: ecommerce\nbusiness_unit: ecommerce\n"
+        "pilots:\n  - name: smart routing\n    start: 2026-06-01\n    metrics: [fcr_rate]\n    controls: all\n",
+        encoding="utf-8")
     (params / "finance.yaml").write_text(
         "unit: finance\nbusiness_unit: finance\nlanguage: zh\ntitle: 金融服务\n", encoding="utf-8")
     # A unit whose rows are not in the data: its notebook fails in the validation cell.
@@ -59,6 +62,18 @@ def test_good_units_render_html_without_code(results, workspace):
     assert "流程与瓶颈" in zh and "agent review" in zh  # finance's own review stage is in its process tables
 
 
+def test_a_pilot_running_in_the_month_gets_its_own_report_and_a_section(results):
+    by_name = {r.unit: r for r in results}
+    pilot = by_name["ecommerce--pilot-smart-routing"]
+    assert pilot.status == "ok", pilot.error
+    page = Path(pilot.output).read_text(encoding="utf-8")
+    assert "smart routing" in page and "difference-in-differences" in page
+    monthly = Path(by_name["ecommerce"].output).read_text(encoding="utf-8")
+    assert 'id="Pilots"' in monthly and "First contact resolution" in monthly
+    # finance (a zh report) has no pilot
+    assert "本月没有进行中的试点" in Path(by_name["finance"].output).read_text(encoding="utf-8")
+
+
 def test_failing_unit_is_reported_kept_for_debugging_and_not_published(results, workspace):
     failed = {r.unit: r for r in results}["retail"]
     assert failed.status == "failed"
@@ -72,7 +87,7 @@ def test_run_summary_and_no_partial_files(results, workspace):
     out = workspace / "reports" / MONTH
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert {u["unit"]: u["status"] for u in summary["units"]} == {
-        "ecommerce": "ok", "finance": "ok", "retail": "failed"}
+        "ecommerce": "ok", "finance": "ok", "retail": "failed", "ecommerce--pilot-smart-routing": "ok"}
     assert not list(out.glob(".*.tmp"))
 
 

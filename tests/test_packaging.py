@@ -71,3 +71,10 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^\s*(make \w+)\s*$", readme.split("\n## ", 1)[0], flags=re.M)
     assert "make test" in commands and "make demo" in commands, commands
     assert re.search(r"^make test$", ci, flags=re.M)
+
+
+def test_test_module_names_are_unique():
+    # tests/ has no __init__.py: pytest imports test modules by base name, so two files
+    # with the same name in different folders stop the whole collection
+    names = [p.name for p in (ROOT / "tests").rglob("*.py") if p.name != "conftest.py"]
+    assert len(names) == len(set(names)), sorted(n for n in set(names) if names.count(n) > 1)

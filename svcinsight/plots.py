@@ -134,3 +134,20 @@ def metric_trends(frame: pd.DataFrame, *, metrics: list[str], labels: dict | Non
     for ax in list(axes.flat)[len(shown):]:
         ax.set_visible(False)
     return fig
+
+
+def driver_effects(drivers: pd.DataFrame, *, ax=None, xlabel: str = "Effect on CSAT (points)",
+                   label: str = "label"):
+    """Horizontal effects with 95% intervals, one row per driver (output of
+    :func:`svcinsight.feedback.drivers`)."""
+    rows = drivers.iloc[::-1]
+    ax = _new_axes(ax, size=(8, 0.45 * len(rows) + 1.2))
+    y = range(len(rows))
+    ax.errorbar(rows["effect"], list(y), xerr=[rows["effect"] - rows["ci_low"], rows["ci_high"] - rows["effect"]],
+                fmt="o", color="#d55e00", ecolor="#999999", capsize=3)
+    ax.axvline(0, color="#666666", linewidth=0.8)
+    ax.set_yticks(list(y))
+    ax.set_yticklabels(rows[label] if label in rows.columns else rows.index)
+    ax.set_xlabel(xlabel)
+    sns.despine(ax=ax, left=True)
+    return ax

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import platform
+from pathlib import Path
 from importlib import metadata
 
 import pandas as pd
@@ -115,6 +116,14 @@ _STATUS_COLOURS = {"on track": "#d4edda", "at risk": "#fff3cd", "off track": "#f
 _STATUS_ZH = {"on track": "正常推进", "at risk": "有风险", "off track": "偏离目标", "no data": "无数据"}
 
 
+def _shown_once(fig):
+    """Return a figure for the cell to display, closed so pyplot does not show it again."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return fig
+
+
 def _zh(unit: UnitData) -> bool:
     return unit.params.language == "zh"
 
@@ -201,8 +210,8 @@ def trends(unit: UnitData, months: int = 13):
     targets = {g["metric"]: g["target"] for g in unit.params.goals if not g.get("segment")}
     fractions = {m for m in KEY_METRICS if m.endswith("_rate")}
     shown = [m for m in KEY_METRICS if frame.loc[frame["metric"] == m, "n"].sum() > 0]
-    return plots.metric_trends(frame, metrics=shown, labels={m: _label(unit, m) for m in shown},
-                               targets=targets, highlight=unit.month, percent=fractions)
+    return _shown_once(plots.metric_trends(frame, metrics=shown, labels={m: _label(unit, m) for m in shown},
+                                           targets=targets, highlight=unit.month, percent=fractions))
 
 
 def breakdown(unit: UnitData, by: str):
@@ -300,8 +309,9 @@ def process_map(unit: UnitData):
     events = month_events(unit)
     if events is None or events.empty:
         return _no_events(unit)
-    return process.process_map(events, benchmarks=unit.params.benchmarks or None, as_of=unit.as_of,
-                               calendar=unit.calendar, terminal_stages=unit.params.process.terminal_stages).figure
+    return _shown_once(process.process_map(
+        events, benchmarks=unit.params.benchmarks or None, as_of=unit.as_of, calendar=unit.calendar,
+        terminal_stages=unit.params.process.terminal_stages).figure)
 
 
 def bottleneck_table(unit: UnitData, top: int = 5):
@@ -312,6 +322,7 @@ def bottleneck_table(unit: UnitData, top: int = 5):
     if events is None or events.empty:
         return _no_events(unit)
     ranked = process.bottlenecks(events, unit.params.benchmarks or None, as_of=unit.as_of, calendar=unit.calendar,
+                                 feedback=_negative_share_by_stage(unit),
                                  resolution_stages=unit.params.process.resolution_stages,
                                  terminal_stages=unit.params.process.terminal_stages).head(top)
     zh = _zh(unit)
@@ -326,6 +337,18 @@ def bottleneck_table(unit: UnitData, top: int = 5):
     })
     return table.style.hide(axis="index").set_properties(subset=[("证据" if zh else "Evidence")],
                                                          **{"text-align": "left"})
+
+
+def _negative_share_by_stage(unit: UnitData) -> pd.Series | None:
+    """Share of the month's negative feedback that points at each stage (for bottlenecks)."""
+    from svcinsight import feedback
+
+    tagged = tagged_month_feedback(unit)
+    if tagged is None or tagged.empty:
+        return None
+    links = feedback.stage_links(tagged)
+    shares = links.set_index("stage")["negative_share"].dropna() if len(links) else None
+    return shares if shares is not None and len(shares) else None
 
 
 def handoff_table(unit: UnitData, top: int = 8):
@@ -397,3 +420,87 @@ def pilot_summary(unit: UnitData):
         parts.append(study.results_table().to_html())
         parts.append(study.verdicts().data)
     return HTML("".join(parts))
+
+
+# --- feedback sections -------------------------------------------------------------------
+
+def _taxonomy(unit: UnitData):
+    from svcinsight import feedback
+
+    key = "_taxonomy"
+    if key not in unit._metrics_cache:
+        extension = unit.params.taxonomy
+        if isinstance(extension, str):
+            extension = str((Path(unit.params.source_file).parent / extension).resolve())
+        unit._metrics_cache[key] = feedback.load_taxonomy(extend=extension or None)
+    return unit._metrics_cache[key]
+
+
+def _feedback_between(unit: UnitData, start: pd.Timestamp) -> pd.DataFrame | None:
+    fb = unit.data.feedback
+    if fb is None or "submitted_at" not in fb.columns or "comment" not in fb.columns:
+        return None
+    return fb[(fb["submitted_at"] >= start) & (fb["submitted_at"] < unit.month_end) & (fb["submitted_at"] <= unit.as_of)]
+
+
+def tagged_month_feedback(unit: UnitData) -> pd.DataFrame | None:
+    """The month's feedback with tags and stages (computed once per report)."""
+    from svcinsight import feedback
+
+    key = "_tagged_month"
+    if key not in unit._metrics_cache:
+        fb = _feedback_between(unit, unit.month_start)
+        unit._metrics_cache[key] = None if fb is None else feedback.tag(fb, _taxonomy(unit))
+    return unit._metrics_cache[key]
+
+
+def top_issues(unit: UnitData, top: int = 5):
+    """The most frequent issues in the month's negative feedback, by stage, each with a
+    redacted example comment and the share of comments no tag matched."""
+    from svcinsight import feedback, privacy
+
+    tagged = tagged_month_feedback(unit)
+    zh = _zh(unit)
+    if tagged is None or tagged.empty:
+        note = "本月没有反馈文本。" if zh else "No feedback text this month."
+        return pd.DataFrame({"": [note]}).style.hide(axis="index")
+    negative = tagged[feedback.negative(tagged).fillna(False).to_numpy(dtype=bool)]
+    summary = feedback.tag_summary(negative, _taxonomy(unit))
+    summary = summary[(summary["tag"] != "(untagged)") & (summary["comments"] > 0)].head(top)
+    examples = []
+    for tag in summary["tag"]:
+        hits = negative[negative["tags"].map(lambda tags, t=tag: t in tags)]["comment"].dropna()
+        examples.append(privacy.redact(str(hits.iloc[0]))[:160] if len(hits) else "")
+    with_text = tagged["comment"].notna()
+    untagged_share = (~tagged.loc[with_text, "tagged"]).mean() if with_text.any() else float("nan")
+    table = pd.DataFrame({
+        ("问题" if zh else "Issue"): summary["label_zh" if zh else "label_en"],
+        ("环节" if zh else "Stage"): summary["stage"].fillna("–"),
+        ("负面反馈数" if zh else "Negative comments"): summary["comments"].map("{:,}".format),
+        ("占负面反馈" if zh else "Share of negative"): (summary["comments"] / max(len(negative), 1)).map("{:.0%}".format),
+        ("示例（已脱敏）" if zh else "Example (redacted)"): examples,
+    })
+    note = (f"未匹配任何标签的评论占 {untagged_share:.0%}。" if zh else
+            f"{untagged_share:.0%} of this month's comments matched no tag (listed by si.feedback.untagged).")
+    caption = html.escape(note)
+    return (table.style.hide(axis="index").format(escape="html").set_caption(caption)
+            .set_properties(subset=[table.columns[-1]], **{"text-align": "left"}))
+
+
+def driver_chart(unit: UnitData, top: int = 10):
+    """Effects on CSAT of issues and slow stages, with intervals, over the last three months."""
+    from svcinsight import feedback, plots
+
+    fb = _feedback_between(unit, (unit.month - 2).start_time.tz_localize(unit.timezone))
+    zh = _zh(unit)
+    if fb is None or "csat" not in fb.columns or fb["csat"].notna().sum() < 50:
+        note = "反馈评分太少，无法估计驱动因素。" if zh else "Too few scored answers to estimate drivers."
+        return pd.DataFrame({"": [note]}).style.hide(axis="index")
+    table = feedback.drivers(fb, unit.data.tickets, unit.data.events, taxonomy=_taxonomy(unit),
+                             benchmarks=unit.params.benchmarks or None)
+    table = table[table["effect"] < 0].head(top)
+    if table.empty:
+        note = "没有发现显著拉低满意度的因素。" if zh else "No issue or stage lowered CSAT."
+        return pd.DataFrame({"": [note]}).style.hide(axis="index")
+    ax = plots.driver_effects(table, xlabel="对满意度的影响（分）" if zh else "Effect on CSAT (points)")
+    return _shown_once(ax.figure)

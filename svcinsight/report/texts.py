@@ -58,6 +58,21 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("试点评估", "本月进行中的试点，按参数中预先设定的设计与基线或对照单元比较；多个指标同时检验时p值经Holm校正。"
                "试点的专门报告给出时间窗口、设计提示与图表。"),
     },
+    "feedback": {
+        "en": ("What customers say", "Negative feedback submitted in the month (CSAT 3 or below, NPS 6 or below, or "
+               "negative text where there is no score), tagged with the unit's taxonomy and linked to the process "
+               "stage each issue belongs to. Example comments have phone numbers, ID and card numbers and e-mail "
+               "addresses masked."),
+        "zh": ("客户声音", "本月提交的负面反馈（满意度≤3、NPS≤6，无评分时按文本判断），按本单元的标签体系归类，并关联到问题所属的流程环节。"
+               "示例评论中的电话、证件号、银行卡号和邮箱已脱敏。"),
+    },
+    "drivers": {
+        "en": ("What drives satisfaction", "The effect of each issue and of each slow stage on CSAT over the last "
+               "three months (points on the 1-5 scale, with 95% intervals; regression with robust errors). Longer "
+               "bars to the left cost more satisfaction."),
+        "zh": ("满意度驱动因素", "近三个月各问题及各环节超时对满意度的影响（1-5分制上的分值，含95%区间，稳健标准误回归）。"
+               "向左越长，对满意度的损害越大。"),
+    },
     "mix": {
         "en": ("Ticket mix", "Tickets created in the month by category and channel."),
         "zh": ("工单构成", "本月新建工单按类别与渠道的分布。"),

@@ -57,6 +57,8 @@ def test_good_units_render_html_without_code(results, workspace):
     assert not re.search(r'(src|href)="(https?:)?//', html), "the report must open offline"
     assert '<nav class="report-toc">' in html and 'href="#Headline-numbers"' in html
     assert "Process and bottlenecks" in html and "Evidence" in html  # bottleneck table rendered
+    assert "What customers say" in html and "Example (redacted)" in html
+    assert not re.search(r"1[3-9]\d{9}", re.sub(r"data:image[^\"]+", "", html)), "a mobile number reached the report"
     zh = Path(by_unit["finance"].output).read_text(encoding="utf-8")
     assert "数据截至" in zh and "金融服务" in zh and "首次响应达标率" in zh
     assert "流程与瓶颈" in zh and "agent review" in zh  # finance's own review stage is in its process tables

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from svcinsight.metrics import REGISTRY
 from svcinsight.pilot.rows import KINDS
+from svcinsight.validation import problem_lines
 
 DESIGN_CHOICES = ("auto", "before_after", "diff_in_diff", "its")
 
@@ -145,13 +146,5 @@ class PilotDefinition(BaseModel):
         try:
             return cls(**raw)
         except ValidationError as error:
-            lines = []
-            for item in error.errors():
-                key = ".".join(str(part) for part in item["loc"]) or "(definition)"
-                if item["type"] == "extra_forbidden":
-                    lines.append(f"  {key}: unknown key (misspelt?)")
-                elif item["type"] == "missing":
-                    lines.append(f"  {key}: required key is missing")
-                else:
-                    lines.append(f"  {key}: {item['msg']}")
+            lines = problem_lines(error, top="(definition)")
             raise ValueError(f"pilot {raw.get('name', '?')!r}: invalid definition\n" + "\n".join(lines)) from None

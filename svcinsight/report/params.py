@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from svcinsight import config
+from svcinsight.validation import problem_lines
 
 DEFAULTS_FILE = "_defaults.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -177,16 +178,7 @@ def _normalise_sources(raw: Any, folder: Path) -> Any:
 
 
 def _describe_errors(path: Path, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        if err["type"] == "extra_forbidden":
-            lines.append(f"  {key}: unknown key (misspelt?)")
-        elif err["type"] == "missing":
-            lines.append(f"  {key}: required key is missing")
-        else:
-            lines.append(f"  {key}: {err['msg']}")
-    return f"{path}: invalid params\n" + "\n".join(lines)
+    return f"{path}: invalid params\n" + "\n".join(problem_lines(exc))
 
 
 def load_params(path: str | Path) -> UnitParams:

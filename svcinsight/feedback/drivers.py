@@ -48,7 +48,15 @@ _TICKET_LABELS = {
     "escalated": "Ticket escalated",
     "complaint": "Complaint ticket",
 }
-_COLUMNS = ["rank", "driver", "kind", "label", "stage", "n", "prevalence", "effect", "ci_low",
+_TICKET_LABELS_ZH = {
+    "first_response_late": "首次响应超过优先级目标",
+    "resolution_slow": "解决时长超过该类别中位数两倍",
+    "repeat_contact": "客户联系不止一次",
+    "reopened": "工单被重开",
+    "escalated": "工单被升级",
+    "complaint": "投诉工单",
+}
+_COLUMNS = ["rank", "driver", "kind", "label", "label_zh", "stage", "n", "prevalence", "effect", "ci_low",
             "ci_high", "pvalue", "pvalue_adjusted", "mean_with", "mean_without",
             "low_share_with", "low_share_without", "impact", "benchmark_hours"]
 
@@ -102,7 +110,8 @@ def drivers(feedback: pd.DataFrame, tickets: pd.DataFrame | None = None,
     -------
     pandas.DataFrame
         One row per driver, most harmful first, with columns ``rank``, ``driver`` (tag
-        id, ticket flag, or ``"slow: <stage>"``), ``kind`` (tag / ticket / stage), ``label``,
+        id, ticket flag, or ``"slow: <stage>"``), ``kind`` (tag / ticket / stage), ``label``
+        (and ``label_zh``),
         ``stage`` (the process stage it concerns, if any), ``n`` (feedback rows with
         it), ``prevalence`` (their share), ``effect`` with ``ci_low`` and ``ci_high``
         (adjusted for the other drivers, see Notes; at ``config`` confidence), ``pvalue`` and
@@ -228,6 +237,12 @@ def drivers(feedback: pd.DataFrame, tickets: pd.DataFrame | None = None,
     out = out.assign(_harm=harm).sort_values("_harm", ascending=False, kind="stable")
     out = out.drop(columns="_harm").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
+    zh_of = {t.id: t.label_zh for t in taxonomy} | _TICKET_LABELS_ZH
+    out["label_zh"] = [
+        f"{stage} 超过 {hours:.3g} 小时" if kind == "stage" else zh_of.get(driver, label)
+        for driver, kind, label, stage, hours in zip(out["driver"], out["kind"], out["label"], out["stage"],
+                                                     out["benchmark_hours"])
+    ]
     out = out[_COLUMNS]
     out.attrs.update(outcome=outcome, method=method, effect_unit=unit, n=len(y),
                      dropped=dropped, confidence=confidence)

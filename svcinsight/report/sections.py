@@ -502,5 +502,6 @@ def driver_chart(unit: UnitData, top: int = 10):
     if table.empty:
         note = "没有发现显著拉低满意度的因素。" if zh else "No issue or stage lowered CSAT."
         return pd.DataFrame({"": [note]}).style.hide(axis="index")
-    ax = plots.driver_effects(table, xlabel="对满意度的影响（分）" if zh else "Effect on CSAT (points)")
+    ax = plots.driver_effects(table, xlabel="对满意度的影响（分）" if zh else "Effect on CSAT (points)",
+                              label="label_zh" if zh else "label")
     return _shown_once(ax.figure)

@@ -228,7 +228,7 @@ def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Pat
     missing = [u for u in wanted if u not in present]
     if missing:
         raise ParamsError(f"{params_path}: pilot {definition.name!r}: unit(s) {missing} have no tickets in "
-                          f"{params.sources.tickets.describe()} (units there: {', '.join(sorted(present))})")
+                          f"{(params.sources.tickets or params.sources.events).describe()} (units there: {', '.join(sorted(present))})")
     needs_feedback = [m for m in definition.metrics if get(m).family == "satisfaction"]
     if needs_feedback and data.feedback is None:
         raise ParamsError(f"{params_path}: pilot {definition.name!r} judges {', '.join(needs_feedback)}, "

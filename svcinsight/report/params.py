@@ -85,14 +85,17 @@ class SourceSpec(_Strict):
 
 
 class ProcessParams(_Strict):
-    """How to read the unit's event log: which stages end a ticket's handling."""
+    """How to read the unit's event log: which stages answer, resolve and close a ticket
+    (also used to derive the tickets table when a unit has only an event log)."""
 
     resolution_stages: list[str] = Field(default_factory=list)
+    first_response_stages: list[str] | None = None
+    closed_stages: list[str] | None = None
     terminal_stages: list[str] | None = None
 
 
 class Sources(_Strict):
-    tickets: SourceSpec
+    tickets: SourceSpec | None = None
     events: SourceSpec | None = None
     feedback: SourceSpec | None = None
     orders: SourceSpec | None = None
@@ -115,6 +118,16 @@ class UnitParams(_Strict):
     pilots: list[dict[str, Any]] = Field(default_factory=list)
     taxonomy: dict[str, Any] | str | None = None
     source_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _tickets_or_event_log(self) -> "UnitParams":
+        if self.sources.tickets is None:
+            if self.sources.events is None:
+                raise ValueError("sources need tickets, or events to derive the tickets from")
+            if not self.process.resolution_stages:
+                raise ValueError("without a tickets source, process.resolution_stages must name the stages "
+                                 "that resolve a ticket in the event log (to derive the tickets table)")
+        return self
 
     @field_validator("timezone")
     @classmethod

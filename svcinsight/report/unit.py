@@ -120,6 +120,15 @@ def load_sources(params: UnitParams) -> tuple[Dataset, dict]:
             source_name=spec.describe(),
         )
         tables[name], ledgers[name] = frame, ledger
+    if "tickets" not in tables:
+        # an event log alone: its first event creates the ticket, the named stages answer,
+        # resolve and close it (see svcinsight.process.derive_tickets)
+        from svcinsight.process import derive_tickets
+
+        proc = params.process
+        tables["tickets"] = derive_tickets(tables["events"], resolution_stages=proc.resolution_stages,
+                                           first_response_stages=proc.first_response_stages,
+                                           closed_stages=proc.closed_stages)
     return Dataset(**tables), ledgers
 
 
@@ -184,8 +193,6 @@ def prepare(*, unit: str, month: str, params_path: str | Path) -> UnitData:
     data, ledgers = load_sources(params)
     data, scope = scope_to_unit(data, params.business_unit)
     if len(data.tickets) == 0:
-        raise ParamsError(
-            f"{params_path}: no tickets for business_unit {params.business_unit!r} "
-            f"in {params.sources.tickets.describe()}"
-        )
+        where = (params.sources.tickets or params.sources.events).describe()
+        raise ParamsError(f"{params_path}: no tickets for business_unit {params.business_unit!r} in {where}")
     return UnitData(params=params, month=period, data=data, ledgers=ledgers, scope=scope)

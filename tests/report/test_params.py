@@ -82,3 +82,15 @@ def test_every_committed_params_file_is_valid():
     assert set(files) >= {"ecommerce", "finance", "manufacturing", "consumer_services"}
     for unit, path in files.items():
         assert load_params(path).unit == unit
+
+
+def test_an_event_log_alone_needs_its_resolution_stages(tmp_path):
+    path = write(tmp_path, "log.yaml", "unit: log\nsources:\n  events: events.csv\n")
+    with pytest.raises(ParamsError, match="resolution_stages"):
+        load_params(path)
+    path = write(tmp_path, "log.yaml",
+                 "unit: log\nsources:\n  events: events.csv\nprocess:\n  resolution_stages: [Resolve ticket]\n")
+    assert load_params(path).sources.tickets is None
+    path = write(tmp_path, "fb.yaml", "unit: fb\nsources:\n  feedback: fb.csv\n")
+    with pytest.raises(ParamsError, match="tickets, or events"):
+        load_params(path)

@@ -8,7 +8,8 @@ cells = [
          "parameters below; `svcinsight run` renders it to HTML without code. Cells tagged "
          "`notebook-only` (like this one) are left out of the HTML. Every number comes from the "
          "library: a cell here only calls it and shows the result."),
-    code('unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "../params/ecommerce.yaml"', metadata={"tags": ["parameters"]}),
+    code('unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "../params/ecommerce.yaml"\nsummary_path = None',
+         metadata={"tags": ["parameters"]}),
     note("One call validates the parameters and loads the unit's data once, with its quality ledgers."),
     code('import matplotlib.pyplot as plt\nimport svcinsight as si\n\n'
          'unit_report = si.report.prepare(unit=unit, month=month, params_path=params_path)\n'
@@ -52,6 +53,8 @@ cells = [
     code(f'{S}.heading(unit_report, "about")'),
     code(f'{S}.scope(unit_report)'),
     code(f'{S}.provenance(unit_report)'),
+    note("For the run's index page: the headline numbers this notebook computed, saved when the runner asks."),
+    code('from svcinsight.report.summary import write_summary\n\nif summary_path:\n    write_summary(unit_report, summary_path)', metadata={"tags": ["notebook-only"]}),
 ]
 nb.cells = cells
 nb.metadata["kernelspec"] = {"name": "svcinsight", "display_name": "Python (svcinsight)", "language": "python"}

@@ -20,23 +20,39 @@ def _units(value: str | None) -> list[str] | None:
 def _print_results(results) -> int:
     width = max(len(r.unit) for r in results)
     for r in results:
-        where = r.output if r.status == "ok" else f"{r.error} (executed notebook: {r.notebook})"
-        print(f"  {r.unit:<{width}}  {r.status:<6}  {r.seconds:6.1f}s  {where}")
-    failed = [r.unit for r in results if r.status != "ok"]
+        if r.status == "failed":
+            where = f"{r.error} (executed notebook: {r.notebook}; log: {r.log})"
+        else:
+            where = r.output + (" (unchanged)" if r.status == "skipped" else "")
+        print(f"  {r.unit:<{width}}  {r.status:<7}  {r.seconds:6.1f}s  {where}")
+    failed = [r.unit for r in results if r.status == "failed"]
     if failed:
         print(f"{len(failed)} of {len(results)} unit(s) failed: {', '.join(failed)}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"all {len(results)} unit report(s) rendered")
+    skipped = sum(r.status == "skipped" for r in results)
+    note = f" ({skipped} unchanged, skipped; --force renders them again)" if skipped else ""
+    print(f"all {len(results)} unit report(s) rendered{note}")
     return EXIT_OK
+
+
+def _run_options(args) -> dict:
+    return {"workers": args.workers, "output": args.output, "timeout": args.timeout, "force": args.force,
+            "progress": not args.no_progress}
 
 
 def cmd_run(args) -> int:
     from svcinsight import report
 
     print(f"rendering {args.month} reports from {args.params_dir} into {args.output}/{args.month}/")
-    results = report.run(args.month, params_dir=args.params_dir, units=_units(args.units),
-                         workers=args.workers, output=args.output)
+    results = report.run(args.month, params_dir=args.params_dir, units=_units(args.units), **_run_options(args))
+    _print_index(results, args.output, args.month)
     return _print_results(results)
+
+
+def _print_index(results, output: str, month: str) -> None:
+    index = Path(output) / month / "index.html"
+    if index.exists():
+        print(f"index: {index}")
 
 
 def cmd_demo(args) -> int:
@@ -49,7 +65,8 @@ def cmd_demo(args) -> int:
         print(f"  {name:<8} {path}")
     month = args.month or str(ds.tickets["created_at"].max().tz_localize(None).to_period("M"))
     print(f"rendering {month} reports for every unit in {args.params_dir} into {args.output}/{month}/")
-    results = report.run(month, params_dir=args.params_dir, workers=args.workers, output=args.output)
+    results = report.run(month, params_dir=args.params_dir, **_run_options(args))
+    _print_index(results, args.output, month)
     return _print_results(results)
 
 
@@ -109,6 +126,21 @@ def cmd_metrics(args) -> int:
     return EXIT_OK
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value}")
+    return number
+
+
+def _add_run_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS",
+                         help="longest a notebook cell may run before the unit fails (default: 600)")
+    command.add_argument("--force", action="store_true",
+                         help="render every report again, even those whose inputs are unchanged")
+    command.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="svcinsight",
@@ -126,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", default="reports", help="output folder (default: reports)")
     run.add_argument("--units", help="comma-separated units to render (default: all)")
     run.add_argument("--workers", type=int, default=1, help="units rendered in parallel (default: 1)")
+    _add_run_options(run)
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="generate the demo data and render every demo unit's report",
@@ -138,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--output", default="reports", help="output folder (default: reports)")
     demo.add_argument("--month", help="report month, YYYY-MM (default: the demo's last month)")
     demo.add_argument("--workers", type=int, default=2, help="units rendered in parallel (default: 2)")
+    _add_run_options(demo)
     demo.set_defaults(func=cmd_demo)
 
     validate = sub.add_parser("validate", help="check params files and their data sources",

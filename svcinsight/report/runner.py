@@ -1,21 +1,29 @@
 """Run the monthly report for each business unit: papermill executes the notebook,
 nbconvert renders it to HTML without code, and the HTML appears atomically.
 
-A unit that fails (bad data, a cell error) does not stop the others; its executed
-notebook is kept under ``<output>/<month>/_work/`` for debugging and no HTML is
-published for it. The run's summary is written to ``<output>/<month>/run.json``.
+A unit that fails (bad data, a cell error, a timeout, a kernel that died twice) does not
+stop the others; its executed notebook is kept under ``<output>/<month>/_work/`` for
+debugging and no HTML is published for it. Each report's cell outputs and the runner's
+notes go to ``<output>/<month>/_logs/<report>.log``. A report whose inputs (params,
+defaults, notebook, source files, svcinsight version) are unchanged since its last
+successful render is skipped unless ``force=True``. The run's summary is written to
+``<output>/<month>/run.json`` and the index page to ``<output>/<month>/index.html``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from svcinsight import config
@@ -32,11 +40,14 @@ class ReportError(RuntimeError):
 @dataclass
 class UnitResult:
     unit: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "skipped" (inputs unchanged since the last render) or "failed"
     seconds: float
     output: str | None = None
     notebook: str | None = None
     error: str | None = None
+    parent: str | None = None  # the unit a pilot report belongs to
+    log: str | None = None
+    attempts: int = 0  # kernel starts (a dead kernel is retried once); 0 when skipped
 
 
 def find_notebook(name: str = NOTEBOOK) -> Path:
@@ -113,46 +124,143 @@ def add_contents(page: str) -> str:
     return page[:cut] + nav + page[cut:]
 
 
-def _execute(name: str, notebook: Path, parameters: dict, params_path: Path, out_dir: Path,
-             kernel_name: str | None, timeout: int, started: float) -> UnitResult:
-    """Run one notebook and publish its HTML atomically; a failure is a result, not an error."""
+@lru_cache(maxsize=8)
+def _notebook_parameters(notebook: str, mtime_ns: int) -> frozenset:
     import papermill as pm
 
+    return frozenset(pm.inspect_notebook(notebook))
+
+
+def accepts_parameter(notebook: str | Path, name: str) -> bool:
+    """Whether the notebook's parameters cell defines ``name`` (papermill warns on others)."""
+    path = Path(notebook).resolve()
+    return name in _notebook_parameters(str(path), path.stat().st_mtime_ns)
+
+
+def _is_dead_kernel(exc: BaseException) -> bool:
+    return any(type(e).__name__ == "DeadKernelError" for e in (exc, exc.__cause__, exc.__context__) if e)
+
+
+class _UnitLog:
+    """Papermill's cell log (``log_output=True``) and the runner's notes in one file per report."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+        self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        self.logger = logging.getLogger("papermill")
+
+    def __enter__(self):
+        self._level = self.logger.level
+        self.logger.setLevel(logging.INFO)
+        self.logger.addHandler(self.handler)
+        return self
+
+    def note(self, message: str) -> None:
+        self.handler.emit(logging.LogRecord("svcinsight.report", logging.INFO, "", 0, message, None, None))
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self._level)
+        self.handler.close()
+
+
+def _execute(name: str, notebook: Path, parameters: dict, params_path: Path, out_dir: Path,
+             kernel_name: str | None, timeout: int, started: float, *, fingerprint: dict | None = None,
+             force: bool = False, parent: str | None = None) -> UnitResult:
+    """Run one notebook and publish its HTML atomically; a failure is a result, not an error.
+
+    Skipped (status ``skipped``) when ``fingerprint`` equals the one stored at the last
+    successful render and the HTML is there, unless ``force``.
+    """
+    import papermill as pm
+
+    from svcinsight.report.fingerprint import read_fingerprint
+
     executed = out_dir / "_work" / f"{name}.ipynb"
+    html_path = out_dir / f"{name}.html"
+    inputs_path = out_dir / "_work" / f"{name}.inputs.json"
+    summary_path = out_dir / "_work" / f"{name}.summary.json"
+    log_path = out_dir / "_logs" / f"{name}.log"
+    parameters = dict(parameters)
+    wants_summary = accepts_parameter(notebook, "summary_path")
+    if wants_summary:
+        parameters["summary_path"] = str(summary_path)
+    if (not force and fingerprint is not None and html_path.exists()
+            and (summary_path.exists() or not wants_summary) and read_fingerprint(inputs_path) == fingerprint):
+        return UnitResult(name, "skipped", time.perf_counter() - started, str(html_path),
+                          str(executed) if executed.exists() else None, parent=parent,
+                          log=str(log_path) if log_path.exists() else None)
+    inputs_path.unlink(missing_ok=True)  # only a successful render leaves a fingerprint
+    summary_path.unlink(missing_ok=True)  # never a stale summary next to a new notebook
+    attempts = 0
+    with _UnitLog(log_path) as log:
+        log.note(f"report {name}: notebook {notebook}, parameters {parameters}, timeout {timeout}s")
+        try:
+            while True:
+                attempts += 1
+                try:
+                    pm.execute_notebook(
+                        str(notebook), str(executed), parameters=parameters,
+                        kernel_name=kernel_name or config.KERNEL_NAME, progress_bar=False, log_output=True,
+                        cwd=str(params_path.parent), execution_timeout=timeout,
+                    )
+                    break
+                except Exception as exc:
+                    if attempts == 1 and _is_dead_kernel(exc):
+                        log.note(f"the kernel died ({_short_error(exc)}); retrying once")
+                        continue
+                    raise
+            write_atomically(html_path, to_html(executed))
+            if fingerprint is not None:
+                write_atomically(inputs_path, json.dumps(fingerprint, indent=2, ensure_ascii=False))
+            log.note(f"ok: {html_path} in {time.perf_counter() - started:.1f}s")
+            return UnitResult(name, "ok", time.perf_counter() - started, str(html_path), str(executed),
+                              parent=parent, log=str(log_path), attempts=attempts)
+        except Exception as exc:  # a unit's failure is reported, never fatal to the batch
+            error = _short_error(exc, timeout)
+            log.note(f"failed: {error}\n{''.join(traceback.format_exception(exc))}")
+            return UnitResult(name, "failed", time.perf_counter() - started, None,
+                              str(executed) if executed.exists() else None, error,
+                              parent=parent, log=str(log_path), attempts=attempts)
+
+
+def _fingerprint(params, params_path: Path, notebook: Path, parameters: dict) -> dict | None:
+    from svcinsight.report.fingerprint import inputs_fingerprint
+
     try:
-        pm.execute_notebook(
-            str(notebook), str(executed), parameters=parameters,
-            kernel_name=kernel_name or config.KERNEL_NAME, progress_bar=False,
-            cwd=str(params_path.parent), execution_timeout=timeout,
-        )
-        html_path = out_dir / f"{name}.html"
-        write_atomically(html_path, to_html(executed))
-        return UnitResult(name, "ok", time.perf_counter() - started, str(html_path), str(executed))
-    except Exception as exc:  # a unit's failure is reported, never fatal to the batch
-        return UnitResult(name, "failed", time.perf_counter() - started, None,
-                          str(executed) if executed.exists() else None, _short_error(exc))
+        return inputs_fingerprint(params, params_path, notebook, parameters)
+    except Exception:  # whatever cannot be fingerprinted is rendered again
+        return None
 
 
 def _prepare_output(output: str | Path, month: str) -> Path:
     out_dir = Path(output).resolve() / month
     (out_dir / "_work").mkdir(parents=True, exist_ok=True)
+    (out_dir / "_logs").mkdir(parents=True, exist_ok=True)
     return out_dir
 
 
 def render_unit(params_path: str | Path, month: str, *, output: str | Path = "reports",
                 notebook: str | Path | None = None, kernel_name: str | None = None,
-                timeout: int = 600) -> UnitResult:
-    """Execute and render one unit's monthly report; never raises for a unit's own failure."""
+                timeout: int = 600, force: bool = False) -> UnitResult:
+    """Execute and render one unit's monthly report; never raises for a unit's own failure.
+
+    Skipped when its inputs are unchanged since its last successful render, unless ``force``.
+    """
     started = time.perf_counter()
     params_path = Path(params_path).resolve()
     out_dir = _prepare_output(output, month)
     try:
-        unit = load_params(params_path).unit
+        params = load_params(params_path)
     except ParamsError as exc:
         return UnitResult(params_path.stem, "failed", time.perf_counter() - started, error=str(exc))
-    return _execute(unit, Path(notebook) if notebook else find_notebook(),
-                    {"unit": unit, "month": month, "params_path": str(params_path)},
-                    params_path, out_dir, kernel_name, timeout, started)
+    unit = params.unit
+    nb = Path(notebook).resolve() if notebook else find_notebook()
+    parameters = {"unit": unit, "month": month, "params_path": str(params_path)}
+    return _execute(unit, nb, parameters, params_path, out_dir, kernel_name, timeout, started,
+                    fingerprint=_fingerprint(params, params_path, nb, parameters), force=force)
 
 
 def pilot_report_name(unit: str, pilot: str) -> str:
@@ -162,15 +270,19 @@ def pilot_report_name(unit: str, pilot: str) -> str:
 
 
 def render_pilot(params_path: str | Path, pilot: str, month: str, *, output: str | Path = "reports",
-                 kernel_name: str | None = None, timeout: int = 600) -> UnitResult:
+                 kernel_name: str | None = None, timeout: int = 600, force: bool = False) -> UnitResult:
     """Execute and render one pilot's evaluation report; never raises for its own failure."""
     started = time.perf_counter()
     params_path = Path(params_path).resolve()
     out_dir = _prepare_output(output, month)
-    unit = load_params(params_path).unit
-    return _execute(pilot_report_name(unit, pilot), find_notebook(PILOT_NOTEBOOK),
-                    {"unit": unit, "pilot": pilot, "params_path": str(params_path)},
-                    params_path, out_dir, kernel_name, timeout, started)
+    params = load_params(params_path)
+    unit = params.unit
+    nb = find_notebook(PILOT_NOTEBOOK)
+    parameters = {"unit": unit, "pilot": pilot, "params_path": str(params_path)}
+    # the pilot notebook takes no month; the month is in the fingerprint through the output folder
+    return _execute(pilot_report_name(unit, pilot), nb, parameters, params_path, out_dir, kernel_name,
+                    timeout, started, fingerprint=_fingerprint(params, params_path, nb, parameters),
+                    force=force, parent=unit)
 
 
 def _pilot_jobs(files: dict[str, Path], month: str) -> list[tuple[Path, str]]:
@@ -192,8 +304,13 @@ def _pilot_jobs(files: dict[str, Path], month: str) -> list[tuple[Path, str]]:
     return jobs
 
 
-def _short_error(exc: Exception) -> str:
+def _short_error(exc: Exception, timeout: int | None = None) -> str:
     name = type(exc).__name__
+    if name == "CellTimeoutError" or (name == "PapermillExecutionError" and exc.ename == "CellTimeoutError"):
+        limit = f" of {timeout}s" if timeout else ""
+        return f"timed out: a cell ran longer than the per-cell timeout{limit}"
+    if name == "DeadKernelError":
+        return f"the kernel died: {exc}".strip()
     if name == "PapermillExecutionError":
         return f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
     if isinstance(exc, (ParamsError, ReportError)):
@@ -201,16 +318,30 @@ def _short_error(exc: Exception) -> str:
     return "".join(traceback.format_exception_only(exc)).strip()
 
 
+def _progress(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="report", desc="reports", disable=not enabled or not sys.stderr.isatty(),
+                file=sys.stderr, leave=False)
+
+
 def run(month: str, *, params_dir: str | Path = "params", units: list[str] | None = None,
         workers: int | None = None, output: str | Path = "reports",
-        notebook: str | Path | None = None) -> list[UnitResult]:
+        notebook: str | Path | None = None, timeout: int = 600, force: bool = False,
+        progress: bool = True) -> list[UnitResult]:
     """Render every unit's report for ``month`` (``YYYY-MM``), and the evaluation report of
     each pilot that ran that month; returns one result per report.
 
+    ``timeout`` is the longest a notebook cell may run, in seconds. A report whose inputs
+    are unchanged since its last successful render is ``skipped`` unless ``force``. A
+    progress bar is shown on a terminal unless ``progress=False``.
+
     Writes ``<output>/<month>/run.json`` with the per-unit status, duration, output and
-    error. Raises :class:`ReportError` only for problems of the run as a whole (no
-    params folder, no kernel, no notebook); a unit's failure is in its result.
+    error, and ``<output>/<month>/index.html``. Raises :class:`ReportError` only for
+    problems of the run as a whole (no params folder, no kernel, no notebook); a unit's
+    failure is in its result.
     """
+    from svcinsight.report.index import write_index
     from svcinsight.report.unit import parse_month
 
     month = str(parse_month(month))
@@ -219,15 +350,27 @@ def run(month: str, *, params_dir: str | Path = "params", units: list[str] | Non
         raise ReportError(f"no unit params files (*.yaml) in {params_dir}")
     _check_kernel(config.KERNEL_NAME)
     nb = Path(notebook) if notebook else find_notebook()
-    jobs = [(render_unit, (path, month), {"output": output, "notebook": nb}) for path in files.values()]
-    jobs += [(render_pilot, (path, name, month), {"output": output}) for path, name in _pilot_jobs(files, month)]
+    common = {"output": output, "timeout": timeout, "force": force}
+    jobs = [(render_unit, (path, month), {**common, "notebook": nb}) for path in files.values()]
+    jobs += [(render_pilot, (path, name, month), common) for path, name in _pilot_jobs(files, month)]
     workers = max(1, min(workers or 1, len(jobs)))
-    if workers == 1:
-        results = [fn(*args, **kwargs) for fn, args, kwargs in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(fn, *args, **kwargs) for fn, args, kwargs in jobs]
-            results = [f.result() for f in futures]
-    summary = {"month": month, "units": [asdict(r) for r in results]}
-    write_atomically(Path(output) / month / "run.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    results: list[UnitResult | None] = [None] * len(jobs)
+    with _progress(len(jobs), progress) as bar:
+        if workers == 1:
+            for i, (fn, args, kwargs) in enumerate(jobs):
+                results[i] = fn(*args, **kwargs)
+                bar.set_postfix_str(f"{results[i].unit}: {results[i].status}")
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(fn, *args, **kwargs): i for i, (fn, args, kwargs) in enumerate(jobs)}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.set_postfix_str(f"{results[futures[future]].unit}: {results[futures[future]].status}")
+                    bar.update()
+    out_dir = Path(output) / month
+    summary = {"month": month, "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
+               "units": [asdict(r) for r in results]}
+    write_atomically(out_dir / "run.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    write_index(month, results, out_dir)
     return results

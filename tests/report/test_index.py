@@ -1,0 +1,125 @@
+"""The month's index page: every unit with its headline numbers, target colours and a
+link, pilots under their unit, failed units as failed; self-contained."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import svcinsight as si
+from svcinsight.report.index import render_index
+from svcinsight.report.runner import UnitResult, accepts_parameter, find_notebook
+from svcinsight.report.summary import read_summary
+
+MONTH = "2026-10"
+
+pytestmark = pytest.mark.slow
+
+SUMMARY_CELL = ("from svcinsight.report.summary import write_summary\n"
+                "if summary_path:\n    write_summary(unit_report, summary_path)")
+
+
+def notebook_with_summary(folder: Path) -> Path:
+    """The monthly notebook with the summary cell the index needs (parameter + last cell)."""
+    nb = nbformat.read(find_notebook(), as_version=4)
+    params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params_cell.source += "\nsummary_path = None"
+    nb.cells.append(nbformat.v4.new_code_cell(SUMMARY_CELL, metadata={"tags": ["notebook-only"]}))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "monthly_report.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    base = tmp_path_factory.mktemp("index")
+    ds = si.demo.generate(seed=3, tickets_per_month=40, units=["ecommerce"])
+    si.demo.write(ds, base / "data", format="csv")
+    params = base / "params"
+    params.mkdir()
+    (params / "_defaults.yaml").write_text(
+        "sources:\n  tickets: ../data/tickets.csv\n  events: ../data/events.csv\n"
+        "  feedback: ../data/feedback.csv\n  orders: ../data/orders.csv\n", encoding="utf-8")
+    (params / "ecommerce.yaml").write_text(
+        "unit: ecommerce\nbusiness_unit: ecommerce\n"
+        "goals:\n"
+        "  - {name: Resolve almost everything, metric: resolution_rate, baseline: 0.5, target: 0.99,"
+        " start: 2026-06, deadline: 2026-12-31}\n"
+        "  - {name: CSAT up, metric: csat_mean, baseline: 3.0, target: 3.5, start: 2026-06,"
+        " deadline: 2027-05-31}\n"
+        "pilots:\n  - name: smart routing\n    start: 2026-06-01\n    metrics: [fcr_rate]\n    controls: all\n",
+        encoding="utf-8")
+    # no rows for this unit: its notebook fails in the validation cell
+    (params / "retail.yaml").write_text("unit: retail\nbusiness_unit: retail\n", encoding="utf-8")
+    return base
+
+
+@pytest.fixture(scope="module")
+def results(workspace):
+    nb = notebook_with_summary(workspace / "notebooks")
+    return si.report.run(MONTH, params_dir=workspace / "params", output=workspace / "reports",
+                         notebook=nb, workers=2, progress=False)
+
+
+@pytest.fixture(scope="module")
+def index(results, workspace):
+    return (workspace / "reports" / MONTH / "index.html").read_text(encoding="utf-8")
+
+
+def test_summary_is_written_by_the_notebook(results, workspace):
+    assert {r.unit: r.status for r in results}["ecommerce"] == "ok"
+    summary = read_summary(workspace / "reports" / MONTH / "_work" / "ecommerce.summary.json")
+    numbers = {n["metric"]: n for n in summary["headline"]}
+    assert summary["month"] == MONTH and numbers["tickets_created"]["value"] > 0
+    assert numbers["resolution_rate"]["status"] in {"on track", "at risk", "off track", "no data"}
+    assert {g["goal"] for g in summary["goals"]} == {"Resolve almost everything", "CSAT up"}
+
+
+def test_index_lists_every_unit_with_numbers_and_links(index, workspace):
+    summary = read_summary(workspace / "reports" / MONTH / "_work" / "ecommerce.summary.json")
+    created = next(n for n in summary["headline"] if n["metric"] == "tickets_created")["value"]
+    assert 'href="ecommerce.html"' in index and "Ecommerce" in index
+    assert f">{created:,.0f}<" in index
+    for label in ("Tickets created", "First response within SLA", "Resolution rate", "CSAT"):
+        assert label in index
+    assert re.search(r'<td class="num"[^>]*>\d+(\.\d)?%</td>', index)  # rates as percent
+    assert "background:#" in index  # target status colour on the goal's metric
+    # the pilot's report is linked under its unit
+    assert 'href="ecommerce--pilot-smart-routing.html"' in index
+    assert (workspace / "reports" / MONTH / "ecommerce--pilot-smart-routing.html").exists()
+
+
+def test_failed_unit_is_listed_as_failed_with_its_error(index):
+    row = next(r for r in index.split("<tr>") if "(retail)" in r)
+    assert 'class="failed">failed<' in row and "retail" in row
+    assert 'href="retail.html"' not in index
+
+
+def test_index_opens_offline_and_run_json_matches(index, workspace):
+    assert not re.search(r'(src|href)="(https?:)?//', index)
+    assert "<script" not in index and "@import" not in index and "url(" not in index
+    summary = json.loads((workspace / "reports" / MONTH / "run.json").read_text(encoding="utf-8"))
+    assert {u["unit"] for u in summary["units"]} == {"ecommerce", "retail", "ecommerce--pilot-smart-routing"}
+
+
+def test_errors_are_escaped(tmp_path):
+    bad = UnitResult("shop", "failed", 1.0, error="<script>alert(1)</script> & <img src=x onerror=alert(2)>")
+    page = render_index(MONTH, [bad], tmp_path)
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_runner_passes_summary_path_only_to_notebooks_that_take_it(workspace, tmp_path):
+    assert accepts_parameter(find_notebook(), "summary_path")  # the committed notebook writes a summary
+    nb = nbformat.read(find_notebook(), as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = "\n".join(line for line in cell.source.splitlines() if "summary_path" not in line)
+    older = tmp_path / "older.ipynb"
+    nbformat.write(nb, older)
+    assert not accepts_parameter(older, "summary_path")
+    page = render_index(MONTH, [UnitResult("shop", "ok", 1.0, output=str(workspace / "shop.html"))], workspace)
+    assert 'href="shop.html"' in page and "–" in page  # linked, numbers unknown

@@ -13,36 +13,16 @@ from svcinsight.report.index import render_index
 from svcinsight.report.runner import UnitResult, accepts_parameter, find_notebook
 from svcinsight.report.summary import read_summary
 
+from report_workspace import demo_workspace
+
 MONTH = "2026-10"
 
 pytestmark = pytest.mark.slow
 
-SUMMARY_CELL = ("from svcinsight.report.summary import write_summary\n"
-                "if summary_path:\n    write_summary(unit_report, summary_path)")
-
-
-def notebook_with_summary(folder: Path) -> Path:
-    """The monthly notebook with the summary cell the index needs (parameter + last cell)."""
-    nb = nbformat.read(find_notebook(), as_version=4)
-    params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    params_cell.source += "\nsummary_path = None"
-    nb.cells.append(nbformat.v4.new_code_cell(SUMMARY_CELL, metadata={"tags": ["notebook-only"]}))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "monthly_report.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     base = tmp_path_factory.mktemp("index")
-    ds = si.demo.generate(seed=3, tickets_per_month=40, units=["ecommerce"])
-    si.demo.write(ds, base / "data", format="csv")
-    params = base / "params"
-    params.mkdir()
-    (params / "_defaults.yaml").write_text(
-        "sources:\n  tickets: ../data/tickets.csv\n  events: ../data/events.csv\n"
-        "  feedback: ../data/feedback.csv\n  orders: ../data/orders.csv\n", encoding="utf-8")
+    params = demo_workspace(base)
     (params / "ecommerce.yaml").write_text(
         "unit: ecommerce\nbusiness_unit: ecommerce\n"
         "goals:\n"
@@ -59,7 +39,7 @@ def workspace(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def results(workspace):
-    nb = notebook_with_summary(workspace / "notebooks")
+    nb = find_notebook()  # the committed notebook saves the summary the index reads
     return si.report.run(MONTH, params_dir=workspace / "params", output=workspace / "reports",
                          notebook=nb, workers=2, progress=False)
 

@@ -12,6 +12,8 @@ import svcinsight as si
 from svcinsight import cli
 from svcinsight.report.runner import render_unit
 
+from report_workspace import demo_workspace
+
 MONTH = "2026-10"
 
 pytestmark = pytest.mark.slow
@@ -20,13 +22,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     base = tmp_path_factory.mktemp("rerun")
-    ds = si.demo.generate(seed=3, tickets_per_month=40, units=["ecommerce"])
-    si.demo.write(ds, base / "data", format="csv")
-    params = base / "params"
-    params.mkdir()
-    (params / "_defaults.yaml").write_text(
-        "sources:\n  tickets: ../data/tickets.csv\n  events: ../data/events.csv\n"
-        "  feedback: ../data/feedback.csv\n  orders: ../data/orders.csv\n", encoding="utf-8")
+    params = demo_workspace(base)
     (params / "ecommerce.yaml").write_text("unit: ecommerce\nbusiness_unit: ecommerce\n", encoding="utf-8")
     return base
 

@@ -9,6 +9,8 @@ import pytest
 import svcinsight as si
 from svcinsight import cli
 
+from report_workspace import demo_workspace
+
 ROOT = Path(__file__).resolve().parents[2]
 MONTH = "2026-10"
 
@@ -19,16 +21,7 @@ pytestmark = pytest.mark.slow
 def workspace(tmp_path_factory):
     """Small demo data for two units, their params, and one unit whose params are broken."""
     base = tmp_path_factory.mktemp("run")
-    ds = si.demo.generate(seed=3, tickets_per_month=40, units=["ecommerce", "finance"])
-    si.demo.write(ds, base / "data", format="csv")
-    params = base / "params"
-    params.mkdir()
-    (params / "_defaults.yaml").write_text(
-        "sources:\n"
-        "  tickets: ../data/tickets.csv\n  events: ../data/events.csv\n"
-        "  feedback: ../data/feedback.csv\n  orders: ../data/orders.csv\n",
-        encoding="utf-8",
-    )
+    params = demo_workspace(base, units=("ecommerce", "finance"))
     (params / "ecommerce.yaml").write_text(
         "unit: ecommerce\nbusiness_unit: ecommerce\n"
         "pilots:\n  - name: smart routing\n    start: 2026-06-01\n    metrics: [fcr_rate]\n    controls: all\n",

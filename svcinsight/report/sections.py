@@ -55,6 +55,21 @@ def quality_issues(unit: UnitData):
     return issues.style.hide(axis="index")
 
 
+def _git_revision() -> str:
+    """The project checkout's revision, marked when files differ from it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        rev = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "(not a git checkout)"
+    return f"{rev} (with local changes)" if dirty else rev
+
+
 def provenance(unit: UnitData) -> pd.DataFrame:
     """The parameters and software versions this report was made with."""
     p = unit.params
@@ -69,6 +84,8 @@ def provenance(unit: UnitData) -> pd.DataFrame:
         if spec is not None:
             rows.append((f"source: {name}", spec.describe()))
     rows.append(("svcinsight", __version__))
+    rows.append(("git revision", _git_revision()))
+    rows.append(("rendered at", pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")))
     rows.append(("python", platform.python_version()))
     for pkg in _PACKAGES:
         try:

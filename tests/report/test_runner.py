@@ -48,6 +48,8 @@ def test_good_units_render_html_without_code(results, workspace):
     assert "import svcinsight" not in html and "si.report.prepare" not in html  # no code cells
     assert "data:image/png;base64" in html  # charts embedded, no external files
     assert not re.search(r'(src|href)="(https?:)?//', html), "the report must open offline"
+    assert "git revision" in html and "rendered at" in html and "svcinsight" in html  # the footer
+    assert len(html.encode("utf-8")) < 5 * 1024 * 1024
     assert '<nav class="report-toc">' in html and 'href="#Headline-numbers"' in html
     assert "Process and bottlenecks" in html and "Evidence" in html  # bottleneck table rendered
     assert "What customers say" in html and "Example (redacted)" in html

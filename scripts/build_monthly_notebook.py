@@ -22,10 +22,7 @@ cells = [
     code(f'{S}.heading(unit_report, "trends")'),
     code(f'{S}.trends(unit_report)'),
     code(f'{S}.heading(unit_report, "volume")'),
-    code('fig, (ax_month, ax_day) = plt.subplots(2, 1, figsize=(9, 6.5), layout="constrained")\n'
-         'si.plots.monthly_volume(unit_report.data.tickets, highlight=unit_report.month, ax=ax_month)\n'
-         f'si.plots.daily_volume({S}.month_tickets(unit_report), by="channel", ax=ax_day)\n'
-         'plt.show()'),
+    code(f'{S}.volume_charts(unit_report)'),
     code(f'{S}.heading(unit_report, "breakdown")'),
     code(f'{S}.breakdown(unit_report, "channel")'),
     code(f'{S}.breakdown(unit_report, "category")'),
@@ -53,8 +50,13 @@ cells = [
     code(f'{S}.heading(unit_report, "about")'),
     code(f'{S}.scope(unit_report)'),
     code(f'{S}.provenance(unit_report)'),
-    note("For the run's index page: the headline numbers this notebook computed, saved when the runner asks."),
-    code('from svcinsight.report.summary import write_summary\n\nif summary_path:\n    write_summary(unit_report, summary_path)', metadata={"tags": ["notebook-only"]}),
+    note("For the run's index page and for analysts: the headline numbers this notebook computed and the "
+         "month's tickets with their computed fields, saved when the runner asks."),
+    code('from pathlib import Path\n\nfrom svcinsight.report.exports import write_exports\n'
+         'from svcinsight.report.summary import write_summary\n\n'
+         'if summary_path:\n    write_summary(unit_report, summary_path)\n'
+         '    write_exports(unit_report, Path(summary_path).parents[1] / "exports")',
+         metadata={"tags": ["notebook-only"]}),
 ]
 nb.cells = cells
 nb.metadata["kernelspec"] = {"name": "svcinsight", "display_name": "Python (svcinsight)", "language": "python"}

@@ -71,6 +71,13 @@ def _check_kernel(kernel_name: str) -> None:
         ) from None
 
 
+def _readable(path: str | Path) -> None:
+    """Give a temporary file (created private by mkstemp) the usual permissions."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` so that ``path`` is either the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +85,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        _readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -197,7 +197,7 @@ def scorecard(unit: UnitData):
     for _, r in status.iterrows():
         metric = r["metric"]
         interval = ("–" if pd.isna(r.get("ci_low")) else
-                    f"{_format(metric, r['ci_low'])} – {_format(metric, r['ci_high'])}")
+                    f"[{_format(metric, r['ci_low'])}, {_format(metric, r['ci_high'])}]")
         projected = r.get("projected_date")
         rows.append({
             ("目标" if zh else "Goal"): r["goal"] if r["goal"] != metric else _label(unit, metric),
@@ -522,3 +522,17 @@ def driver_chart(unit: UnitData, top: int = 10):
     ax = plots.driver_effects(table, xlabel="对满意度的影响（分）" if zh else "Effect on CSAT (points)",
                               label="label_zh" if zh else "label")
     return _shown_once(ax.figure)
+
+
+def volume_charts(unit: UnitData):
+    """Tickets created per month over the history, and per day of the month by channel."""
+    import matplotlib.pyplot as plt
+
+    from svcinsight import plots
+
+    zh = _zh(unit)
+    ylabel = "新建工单数" if zh else "Tickets created"
+    fig, (ax_month, ax_day) = plt.subplots(2, 1, figsize=(9, 6.5), layout="constrained")
+    plots.monthly_volume(unit.data.tickets, highlight=unit.month, ax=ax_month, ylabel=ylabel)
+    plots.daily_volume(month_tickets(unit), by="channel", ax=ax_day, ylabel=ylabel)
+    return _shown_once(fig)

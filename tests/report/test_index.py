@@ -2,10 +2,12 @@
 link, pilots under their unit, failed units as failed; self-contained."""
 
 import json
+import os
 import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 import svcinsight as si
@@ -56,6 +58,20 @@ def test_summary_is_written_by_the_notebook(results, workspace):
     assert summary["month"] == MONTH and numbers["tickets_created"]["value"] > 0
     assert numbers["resolution_rate"]["status"] in {"on track", "at risk", "off track", "no data"}
     assert {g["goal"] for g in summary["goals"]} == {"Resolve almost everything", "CSAT up"}
+
+
+def test_ticket_exports_match_the_reported_numbers(results, workspace):
+    out = workspace / "reports" / MONTH
+    summary = read_summary(out / "_work" / "ecommerce.summary.json")
+    numbers = {n["metric"]: n for n in summary["headline"]}
+    table = pd.read_csv(out / "exports" / "ecommerce-tickets.csv")
+    excel = pd.read_excel(out / "exports" / "ecommerce-tickets.xlsx")
+    assert len(table) == len(excel) == numbers["tickets_created"]["value"]
+    sla = table["first_response_sla"].value_counts()
+    rate = sla.get("achieved", 0) / (sla.get("achieved", 0) + sla.get("breached", 0))
+    assert rate == pytest.approx(numbers["first_response_sla_rate"]["value"])
+    assert "comment" not in table.columns  # customer text stays out of the exports
+    assert oct(os.stat(out / "ecommerce.html").st_mode & 0o044) != "0o0"  # readable by others
 
 
 def test_index_lists_every_unit_with_numbers_and_links(index, workspace):

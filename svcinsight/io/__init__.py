@@ -12,6 +12,7 @@ from __future__ import annotations
 from svcinsight.io.errors import DataQualityError, SchemaError
 from svcinsight.io.ledger import QualityLedger
 from svcinsight.io.loaders import read_events, read_feedback, read_orders, read_table, read_tickets
+from svcinsight.io.sources import require_folder
 
 __all__ = [
     "DataQualityError",
@@ -22,4 +23,5 @@ __all__ = [
     "read_orders",
     "read_table",
     "read_tickets",
+    "require_folder",
 ]

@@ -223,3 +223,20 @@ def _read_sql(url: str, *, query: str | None, table: str | None) -> RawSource:
         engine.dispose()
     what = f"table {table}" if table is not None else "query"
     return RawSource(frame, f"{shown} ({what})", table or "query", "sql")
+
+
+def require_folder(folder, files=()) -> Path:
+    """The folder as a Path, after checking it and the named files exist (a notebook's
+    one validation call); the error names what is missing.
+
+    >>> import tempfile
+    >>> require_folder(tempfile.gettempdir()).is_dir()
+    True
+    """
+    path = Path(folder).expanduser()
+    if not path.is_dir():
+        raise FileNotFoundError(f"data folder not found: {path.resolve()}")
+    missing = [name for name in files if not (path / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{path.resolve()}: missing {', '.join(missing)}")
+    return path

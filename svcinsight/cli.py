@@ -71,21 +71,26 @@ def cmd_demo(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from svcinsight.report.params import load_params
-    from svcinsight.report.unit import load_sources
+    from svcinsight.report.params import ParamsError, load_params
+    from svcinsight.report.unit import check_sources
 
     problems = 0
     for path in args.params:
         try:
             params = load_params(path)
-            _, ledgers = load_sources(params)
-        except Exception as exc:  # report every file's problem, then exit non-zero
+        except ParamsError as exc:  # every file is checked; each problem is printed
             problems += 1
             print(f"{path}: {exc}", file=sys.stderr)
             continue
-        print(f"{path}: ok (unit {params.unit})")
-        for name, ledger in ledgers.items():
-            print(f"  {name:<8} {ledger.summary()}")
+        outcome = check_sources(params)
+        failed = {name: exc for name, exc in outcome.items() if isinstance(exc, Exception)}
+        problems += len(failed)
+        print(f"{path}: {'ok' if not failed else f'{len(failed)} source problem(s)'} (unit {params.unit})")
+        for name, result in outcome.items():
+            if isinstance(result, Exception):
+                print(f"  {name:<8} {result}", file=sys.stderr)
+            else:
+                print(f"  {name:<8} {result.summary()}")
     return EXIT_FAILED if problems else EXIT_OK
 
 

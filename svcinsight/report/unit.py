@@ -99,27 +99,44 @@ def parse_month(month: str | pd.Period) -> pd.Period:
     return pd.Period(month.strip(), freq="M")
 
 
+def load_source(params: UnitParams, name: str):
+    """Load one named source (tickets, events, feedback or orders) with its mapping."""
+    spec = getattr(params.sources, name)
+    return _READERS[name](
+        spec.location(),
+        columns=spec.columns or None,
+        timezone=params.timezone,
+        formats=spec.formats or None,
+        values=spec.values or None,
+        query=spec.query,
+        table=spec.table,
+        sheet_name=spec.sheet_name,
+        encoding=spec.encoding,
+        extra_columns=tuple(spec.extra_columns),
+        source_name=spec.describe(),
+    )
+
+
+def check_sources(params: UnitParams) -> dict[str, object]:
+    """Try every source of a unit; returns ``{name: ledger or the exception}``, so a check
+    reports all problems at once instead of stopping at the first."""
+    outcome = {}
+    for name in _READERS:
+        if getattr(params.sources, name) is None:
+            continue
+        try:
+            outcome[name] = load_source(params, name)[1]
+        except Exception as exc:  # collected and reported by the caller
+            outcome[name] = exc
+    return outcome
+
+
 def load_sources(params: UnitParams) -> tuple[Dataset, dict]:
     """Load every source named in ``params`` with its column mapping."""
     tables, ledgers = {}, {}
-    for name, reader in _READERS.items():
-        spec = getattr(params.sources, name)
-        if spec is None:
-            continue
-        frame, ledger = reader(
-            spec.location(),
-            columns=spec.columns or None,
-            timezone=params.timezone,
-            formats=spec.formats or None,
-            values=spec.values or None,
-            query=spec.query,
-            table=spec.table,
-            sheet_name=spec.sheet_name,
-            encoding=spec.encoding,
-            extra_columns=tuple(spec.extra_columns),
-            source_name=spec.describe(),
-        )
-        tables[name], ledgers[name] = frame, ledger
+    for name in _READERS:
+        if getattr(params.sources, name) is not None:
+            tables[name], ledgers[name] = load_source(params, name)
     if "tickets" not in tables:
         # an event log alone: its first event creates the ticket, the named stages answer,
         # resolve and close it (see svcinsight.process.derive_tickets)

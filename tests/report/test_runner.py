@@ -28,6 +28,8 @@ def workspace(tmp_path_factory):
         encoding="utf-8")
     (params / "finance.yaml").write_text(
         "unit: finance\nbusiness_unit: finance\nlanguage: zh\ntitle: 金融服务\n", encoding="utf-8")
+    # A unit whose params file is broken: reported, never executed.
+    (params / "broken.yaml").write_text("unit: broken\nbusiness_unit: broken\ntimezon: UTC\n", encoding="utf-8")
     # A unit whose rows are not in the data: its notebook fails in the validation cell.
     (params / "retail.yaml").write_text("unit: retail\nbusiness_unit: retail\n", encoding="utf-8")
     return base
@@ -84,7 +86,10 @@ def test_run_summary_and_no_partial_files(results, workspace):
     out = workspace / "reports" / MONTH
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert {u["unit"]: u["status"] for u in summary["units"]} == {
-        "ecommerce": "ok", "finance": "ok", "retail": "failed", "ecommerce--pilot-smart-routing": "ok"}
+        "ecommerce": "ok", "finance": "ok", "retail": "failed", "broken": "failed",
+        "ecommerce--pilot-smart-routing": "ok"}
+    broken = next(u for u in summary["units"] if u["unit"] == "broken")
+    assert "timezon: unknown key" in broken["error"] and not (out / "broken.html").exists()
     assert not list(out.glob(".*.tmp"))
 
 
@@ -104,9 +109,15 @@ def test_cli_validate(workspace, capsys):
     assert cli.main(["validate", str(params / "ecommerce.yaml")]) == 0
     assert "kept" in capsys.readouterr().out
     bad = params.parent / "bad.yaml"
-    bad.write_text("unit: bad\nsources:\n  tickets: missing.csv\n", encoding="utf-8")
-    assert cli.main(["validate", str(bad)]) == 1
-    assert "missing.csv" in capsys.readouterr().err
+    bad.write_text("unit: bad\nsources:\n  tickets: missing.csv\n  feedback: gone.csv\n"
+                   "  orders: data/orders.csv\n", encoding="utf-8")
+    misspelt = params.parent / "misspelt.yaml"
+    misspelt.write_text("unit: x\nlanguag: en\nsources:\n  tickets: t.csv\n", encoding="utf-8")
+    assert cli.main(["validate", str(bad), str(misspelt)]) == 1
+    out = capsys.readouterr()
+    # every problem at once: both missing sources, the good one checked, the other file too
+    assert "missing.csv" in out.err and "gone.csv" in out.err and "languag: unknown key" in out.err
+    assert "2 source problem(s)" in out.out and "orders" in out.out
 
 
 def test_every_command_has_help(capsys):

@@ -52,6 +52,7 @@ def bottlenecks(
     as_of=None,
     calendar=None,
     terminal_stages: Iterable[str] | None = None,
+    language: str = "en",
 ) -> pd.DataFrame:
     """Stages ranked as bottlenecks, each with its evidence in numbers and in words.
 
@@ -78,6 +79,8 @@ def bottlenecks(
         Thresholds of the rework and complaint signals.
     only_flagged : bool
         Return only stages with at least one signal.
+    language : {"en", "zh"}
+        Language of the ``evidence`` sentences.
     as_of, calendar, terminal_stages
         As for :func:`~svcinsight.process.stage_stats`. Terminal stages are not ranked.
 
@@ -163,7 +166,8 @@ def bottlenecks(
         ascending=[False, False, False, True], kind="stable",
     ).reset_index(drop=True)
     table["rank"] = np.arange(1, len(table) + 1)
-    table["evidence"] = [_sentence(row) for row in table.itertuples(index=False)]
+    sentence = _sentence_zh if language == "zh" else _sentence
+    table["evidence"] = [sentence(row) for row in table.itertuples(index=False)]
     if only_flagged:
         table = table[table["signals"] > 0].reset_index(drop=True)
     out = table[list(BOTTLENECK_COLUMNS)]
@@ -241,3 +245,29 @@ def _sentence(row) -> str:
     if pd.notna(row.complaint_share):
         parts.append(f"{_pct(row.complaint_share)} of negative feedback concerns it")
     return f"{row.stage}: " + "; ".join(parts) + "."
+
+
+def _sentence_zh(row) -> str:
+    """The evidence sentence in Chinese (same facts as :func:`_sentence`)."""
+    parts = []
+    if pd.notna(row.benchmark_hours) and pd.notna(row.median_hours):
+        parts.append(
+            f"中位时长 {_hours(row.median_hours)}，基准 {_hours(row.benchmark_hours)}"
+            + (f"（超出 {_hours(row.hours_over_benchmark)}，为基准的 {row.times_benchmark:.1f} 倍），"
+               f"{row.timed_visits:,} 次计时访问共超出基准 {row.excess_hours:,.0f} h"
+               if row.over_benchmark else "（在基准内）")
+        )
+    elif pd.notna(row.median_hours):
+        parts.append(f"中位时长 {_hours(row.median_hours)}（无基准）")
+    if pd.notna(row.share_of_time):
+        parts.append(f"占流程总时长的 {_pct(row.share_of_time)}")
+    if row.extra_visits and row.extra_visits > 0:
+        returns = f"，多来自 {row.returns_from}" if pd.notna(row.returns_from) else ""
+        parts.append(f"{_pct(row.rework_share)} 的工单会返回此环节（额外 {row.extra_visits:,} 次访问{returns}）")
+    if row.handoff_share > 0 and pd.notna(row.handoff_from):
+        lead = "所有访问" if row.handoff_share >= 0.995 else f"{_pct(row.handoff_share)} 的访问"
+        when = f"，中位 {_hours(row.handoff_median_hours)}" if pd.notna(row.handoff_median_hours) else ""
+        parts.append(f"{lead}经交接进入（来自 {row.handoff_from}{when}）")
+    if pd.notna(row.complaint_share):
+        parts.append(f"{_pct(row.complaint_share)} 的负面反馈与其相关")
+    return f"{row.stage}：" + "；".join(parts) + "。"

@@ -51,6 +51,7 @@ def process_map(
     as_of=None,
     calendar=None,
     terminal_stages: Iterable[str] | None = None,
+    language: str = "en",
 ):
     """Draw the process map of an event log on a matplotlib Axes.
 
@@ -66,6 +67,8 @@ def process_map(
         How many flows (stage to stage transitions, busiest first) get an arrow.
     max_stages : int or None
         Draw only the most visited stages (and the flows between them); None: all.
+    language : {"en", "zh"}
+        Language of the box texts and the legend.
     title : str, optional
         Axes title.
     as_of, calendar, terminal_stages
@@ -95,6 +98,7 @@ def process_map(
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
     _cjk_glyphs()
+    zh = language == "zh"
     timed = time_in_stage(events, as_of=as_of, calendar=calendar, terminal_stages=terminal_stages)
     stats = stats_from_timed(timed)
     if max_stages is not None and len(stats) > max_stages:
@@ -118,14 +122,15 @@ def process_map(
         # A terminal stage is where tickets rest: the odd timed visit (a closed ticket
         # reopened) would read as the stage's typical time.
         resting = row.stage in timed.attrs["terminal_stages"]
-        median = "" if resting or pd.isna(row.median_hours) else f"\nmedian {_hours(row.median_hours)}"
+        median = ("" if resting or pd.isna(row.median_hours)
+                  else f"\n{'中位' if zh else 'median'} {_hours(row.median_hours)}")
         colour = COLOURS["none" if resting else _band(row.median_hours, benchmarks.get(row.stage))]
         box = FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H,
                              boxstyle="round,pad=0.0,rounding_size=0.08", facecolor=colour,
                              edgecolor="#555555", linewidth=0.8, zorder=3)
         ax.add_patch(box)
         boxes[row.stage] = box
-        visits = f"{row.visits:,} visit" + ("s" if row.visits != 1 else "")
+        visits = (f"{row.visits:,} 次访问" if zh else f"{row.visits:,} visit" + ("s" if row.visits != 1 else ""))
         ax.text(x, y, f"{textwrap.fill(str(row.stage), 18)}\n{visits}{median}", ha="center",
                 va="center", fontsize=6.5, zorder=4, gid="stage", linespacing=1.15)
 
@@ -148,13 +153,17 @@ def process_map(
     ax.set_xlim(-0.6, n_cols - 0.4)
     ax.set_ylim(float(layout["y"].min()) - 0.7, float(layout["y"].max()) + 0.7)
     ax.set_axis_off()
+    labels = (["达标", f"不超过基准{RED_FROM:g}倍", f"超过基准{RED_FROM:g}倍", "无基准", "流转（宽度=工单数）",
+               "回流（返工、重开）"] if zh else
+              ["within benchmark", f"up to {RED_FROM:g}x benchmark", f"over {RED_FROM:g}x benchmark",
+               "no benchmark", "flow (width = tickets)", "flow back (rework, reopen)"])
     legend = [
-        Patch(facecolor=COLOURS["within"], edgecolor="#555555", label="within benchmark"),
-        Patch(facecolor=COLOURS["amber"], edgecolor="#555555", label=f"up to {RED_FROM:g}x benchmark"),
-        Patch(facecolor=COLOURS["over"], edgecolor="#555555", label=f"over {RED_FROM:g}x benchmark"),
-        Patch(facecolor=COLOURS["none"], edgecolor="#555555", label="no benchmark"),
-        Line2D([], [], color=_FORWARD, alpha=0.55, linewidth=2.5, label="flow (width = tickets)"),
-        Line2D([], [], color=_BACK, alpha=0.55, linewidth=2.5, label="flow back (rework, reopen)"),
+        Patch(facecolor=COLOURS["within"], edgecolor="#555555", label=labels[0]),
+        Patch(facecolor=COLOURS["amber"], edgecolor="#555555", label=labels[1]),
+        Patch(facecolor=COLOURS["over"], edgecolor="#555555", label=labels[2]),
+        Patch(facecolor=COLOURS["none"], edgecolor="#555555", label=labels[3]),
+        Line2D([], [], color=_FORWARD, alpha=0.55, linewidth=2.5, label=labels[4]),
+        Line2D([], [], color=_BACK, alpha=0.55, linewidth=2.5, label=labels[5]),
     ]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=3, frameon=False,
               fontsize=7, handlelength=1.2)

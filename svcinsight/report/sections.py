@@ -328,7 +328,7 @@ def process_map(unit: UnitData):
         return _no_events(unit)
     return _shown_once(process.process_map(
         events, benchmarks=unit.params.benchmarks or None, as_of=unit.as_of, calendar=unit.calendar,
-        terminal_stages=unit.params.process.terminal_stages).figure)
+        terminal_stages=unit.params.process.terminal_stages, language=unit.params.language).figure)
 
 
 def bottleneck_table(unit: UnitData, top: int = 5):
@@ -339,7 +339,7 @@ def bottleneck_table(unit: UnitData, top: int = 5):
     if events is None or events.empty:
         return _no_events(unit)
     ranked = process.bottlenecks(events, unit.params.benchmarks or None, as_of=unit.as_of, calendar=unit.calendar,
-                                 feedback=_negative_share_by_stage(unit),
+                                 feedback=_negative_share_by_stage(unit), language=unit.params.language,
                                  resolution_stages=unit.params.process.resolution_stages,
                                  terminal_stages=unit.params.process.terminal_stages).head(top)
     zh = _zh(unit)

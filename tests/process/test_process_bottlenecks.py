@@ -98,3 +98,16 @@ def test_resolution_and_rare_stages_are_not_ranked_and_unknown_benchmarks_are_li
     expected = in_process["total_hours"].drop("rework")
     assert table.set_index("stage")["share_of_time"].sum() == pytest.approx(
         expected.drop("quiet").sum() / expected.sum())
+
+
+def test_evidence_and_map_in_chinese(demo_unit):
+    from svcinsight import process
+
+    finance = demo_unit("finance")
+    zh = process.bottlenecks(finance, {"agent review": 0.5}, resolution_stages={"resolved"}, language="zh")
+    en = process.bottlenecks(finance, {"agent review": 0.5}, resolution_stages={"resolved"})
+    top = zh.iloc[0]
+    assert top["stage"] == en.iloc[0]["stage"] == "agent review"
+    assert "基准" in top["evidence"] and "倍" in top["evidence"] and top["evidence"].endswith("。")
+    ax = process.process_map(finance, benchmarks={"agent review": 0.5}, language="zh")
+    assert "达标" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -183,7 +183,8 @@ class PilotStudy:
         return pd.DataFrame(rows, columns=["item", "value"]).style.hide(axis="index")
 
 
-def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Path) -> PilotStudy:
+def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Path,
+            data: Dataset | None = None, ledgers: dict | None = None) -> PilotStudy:
     """Validate the pilot notebook's parameters and load the data, once.
 
     Parameters
@@ -195,6 +196,9 @@ def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Pat
         when the list has exactly one.
     params_path : str or Path
         The unit's params file.
+    data, ledgers : Dataset and dict, optional
+        The unit's sources already loaded (all units, not scoped to this one), so a
+        caller that has them (the monthly report) does not read them again.
 
     Returns
     -------
@@ -217,8 +221,9 @@ def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Pat
         raise ParamsError(f"{params_path}: pilots: {error}") from None
     # the designs need tickets and answers only; stage events are the bulk of a source
     # and are not read
-    needed = params.sources.model_copy(update={"events": None, "orders": None})
-    data, ledgers = load_sources(params.model_copy(update={"sources": needed}))
+    if data is None:
+        needed = params.sources.model_copy(update={"events": None, "orders": None})
+        data, ledgers = load_sources(params.model_copy(update={"sources": needed}))
     column = definition.unit_column
     if column not in data.tickets.columns:
         raise ParamsError(f"{params_path}: the tickets have no {column!r} column to find unit "

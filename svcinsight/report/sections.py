@@ -432,7 +432,9 @@ def pilot_summary(unit: UnitData):
         return pd.DataFrame({"": [note]}).style.hide(axis="index")
     parts = []
     for raw in pilots:
-        study = pilot.prepare(unit=unit.params.unit, pilot=raw.get("name"), params_path=unit.params.source_file)
+        # the sources this notebook already loaded (every unit's rows: the controls are there)
+        study = pilot.prepare(unit=unit.params.unit, pilot=raw.get("name"), params_path=unit.params.source_file,
+                              data=unit.source_data, ledgers=unit.ledgers)
         parts.append(f"<h3>{html.escape(str(raw.get('name')))}</h3>")
         parts.append(study.results_table().to_html())
         parts.append(study.verdicts().data)

@@ -36,6 +36,7 @@ class UnitData:
     data: Dataset
     ledgers: dict = field(default_factory=dict)
     scope: dict = field(default_factory=dict)
+    source_data: Dataset | None = field(default=None, repr=False)  # every unit's rows, for pilots' controls
     _metrics_cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -207,9 +208,9 @@ def prepare(*, unit: str, month: str, params_path: str | Path) -> UnitData:
     if params.unit != unit:
         raise ParamsError(f"{params_path}: file is for unit {params.unit!r}, notebook was started for {unit!r}")
     period = parse_month(month)
-    data, ledgers = load_sources(params)
-    data, scope = scope_to_unit(data, params.business_unit)
+    source_data, ledgers = load_sources(params)
+    data, scope = scope_to_unit(source_data, params.business_unit)
     if len(data.tickets) == 0:
         where = (params.sources.tickets or params.sources.events).describe()
         raise ParamsError(f"{params_path}: no tickets for business_unit {params.business_unit!r} in {where}")
-    return UnitData(params=params, month=period, data=data, ledgers=ledgers, scope=scope)
+    return UnitData(params=params, month=period, data=data, ledgers=ledgers, scope=scope, source_data=source_data)

@@ -13,6 +13,34 @@ import pandas as pd
 from svcinsight._version import __version__
 from svcinsight.report.unit import UnitData
 
+#: Chinese names of the words the report's tables use as column or row labels.
+_ZH = {
+    "table": "数据表", "source": "来源", "rows in": "读入行数", "kept": "保留", "quarantined": "隔离",
+    "rows in source (kept)": "来源行数（保留）", "rows for this unit": "本单元行数",
+    "reason": "原因", "action": "处理", "column": "字段", "count": "行数", "examples": "示例",
+    "item": "项目", "value": "值", "unit": "单元", "month": "月份", "language": "语言", "timezone": "时区",
+    "business_unit filter": "业务单元筛选", "params file": "参数文件",
+    "first-response targets (h)": "首次响应目标（小时）", "git revision": "代码版本", "rendered at": "生成时间",
+    "channel": "渠道", "category": "类别", "priority": "优先级", "total": "合计",
+    "tickets": "工单", "events": "流程事件", "feedback": "反馈", "orders": "订单",
+    # metric units and directions (glossary)
+    "fraction": "比例", "hours": "小时", "minutes": "分钟", "score": "分", "nps": "净推荐值",
+    "per_1k_orders": "每千单", "per_agent_day": "每坐席日",
+    "higher": "越高越好", "lower": "越低越好", "neutral": "中性",
+}
+
+
+def _words(unit: "UnitData", frame: pd.DataFrame, values: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The frame with its column labels (and the words in ``values`` columns) in the
+    report's language."""
+    if unit.params.language != "zh":
+        return frame
+    frame = frame.copy()
+    for col in values:
+        frame[col] = frame[col].map(lambda v: _ZH.get(v, v))
+    return frame.rename(columns=lambda c: _ZH.get(c, c))
+
+
 _PACKAGES = ("pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "papermill", "nbconvert")
 
 
@@ -31,16 +59,19 @@ def scope(unit: UnitData) -> pd.DataFrame:
     """Rows per source: in the source, and belonging to this unit."""
     rows = [{"table": name, "rows in source (kept)": c["all"], "rows for this unit": c["unit"]}
             for name, c in unit.scope.items()]
-    return pd.DataFrame(rows)
+    return _words(unit, pd.DataFrame(rows), values=("table",))
 
 
 def quality(unit: UnitData):
     """Rows read, kept and quarantined per source."""
-    return pd.DataFrame([
+    frame = pd.DataFrame([
         {"table": name, "source": ledger.source, "rows in": ledger.rows_in,
          "kept": ledger.rows_kept, "quarantined": ledger.rows_quarantined}
         for name, ledger in unit.ledgers.items()
-    ]).style.hide(axis="index").format({"rows in": "{:,}", "kept": "{:,}", "quarantined": "{:,}"})
+    ])
+    counts = [c for c in ("rows in", "kept", "quarantined")]
+    frame[counts] = frame[counts].map("{:,}".format) if len(frame) else frame[counts]
+    return _words(unit, frame, values=("table",)).style.hide(axis="index")
 
 
 def quality_issues(unit: UnitData):
@@ -52,7 +83,7 @@ def quality_issues(unit: UnitData):
         note = "所有来源均无隔离或调整的行。" if _zh(unit) else "No source had a row quarantined or adjusted."
         return pd.DataFrame({"": [note]}).style.hide(axis="index")
     issues = issues.assign(examples=issues["examples"].map(lambda xs: ", ".join(map(str, xs))))
-    return issues.style.hide(axis="index")
+    return _words(unit, issues).style.hide(axis="index").format(escape="html")
 
 
 def _git_revision() -> str:
@@ -92,7 +123,9 @@ def provenance(unit: UnitData) -> pd.DataFrame:
             rows.append((pkg, metadata.version(pkg)))
         except metadata.PackageNotFoundError:
             pass
-    return pd.DataFrame(rows, columns=["item", "value"])
+    if unit.params.language == "zh":
+        rows = [(_ZH.get(k, k.replace("source: ", "数据源：")), v) for k, v in rows]
+    return _words(unit, pd.DataFrame(rows, columns=["item", "value"]))
 
 
 def _table(frame: pd.DataFrame):
@@ -120,7 +153,11 @@ def mix(unit: UnitData, rows: str = "category", cols: str = "channel"):
     if rows not in t.columns or cols not in t.columns:
         missing = [c for c in (rows, cols) if c not in t.columns]
         return pd.DataFrame({"note": [f"no {', '.join(missing)} column in this unit's tickets"]})
-    table = pd.crosstab(t[rows].fillna("(none)"), t[cols].fillna("(none)"), margins=True, margins_name="total")
+    zh = _zh(unit)
+    table = pd.crosstab(t[rows].fillna("(none)"), t[cols].fillna("(none)"), margins=True,
+                        margins_name=_ZH["total"] if zh else "total")
+    if zh:
+        table = table.rename_axis(index=_ZH.get(rows, rows), columns=_ZH.get(cols, cols))
     return table
 
 
@@ -244,7 +281,7 @@ def breakdown(unit: UnitData, by: str):
         table = table[created > 0].sort_values("tickets_created", ascending=False)
     shown = pd.DataFrame({_label(unit, m): [_format(m, v) for v in table[m]] for m in table.columns},
                          index=table.index)
-    shown.index.name = by
+    shown.index.name = _ZH.get(by, by) if _zh(unit) else by
     return shown
 
 
@@ -285,8 +322,8 @@ def glossary(unit: UnitData):
     table = pd.DataFrame({
         ("指标" if zh else "Metric"): c["label"],
         ("编号" if zh else "Id"): c.index,
-        ("单位" if zh else "Unit"): c["unit"],
-        ("方向" if zh else "Better when"): c["direction"],
+        ("单位" if zh else "Unit"): c["unit"].map(lambda u: ("个" if u == "count" else _ZH.get(u, u)) if zh else u),
+        ("方向" if zh else "Better when"): c["direction"].map(lambda d: _ZH.get(d, d) if zh else d),
         ("定义" if zh else "Definition"): definition,
     })
     return table.style.hide(axis="index")

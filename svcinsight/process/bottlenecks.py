@@ -166,8 +166,7 @@ def bottlenecks(
         ascending=[False, False, False, True], kind="stable",
     ).reset_index(drop=True)
     table["rank"] = np.arange(1, len(table) + 1)
-    sentence = _sentence_zh if language == "zh" else _sentence
-    table["evidence"] = [sentence(row) for row in table.itertuples(index=False)]
+    table["evidence"] = [_sentence(row, language) for row in table.itertuples(index=False)]
     if only_flagged:
         table = table[table["signals"] > 0].reset_index(drop=True)
     out = table[list(BOTTLENECK_COLUMNS)]
@@ -220,54 +219,55 @@ def _pct(x: float) -> str:
     return f"{x:.1%}" if x < 0.1 else f"{x:.0%}"
 
 
-def _sentence(row) -> str:
-    parts = []
-    if pd.notna(row.benchmark_hours) and pd.notna(row.median_hours):
-        parts.append(
-            f"median {_hours(row.median_hours)} against a {_hours(row.benchmark_hours)} benchmark "
-            + (f"(+{_hours(row.hours_over_benchmark)}, {row.times_benchmark:.1f}x), "
-               f"{row.excess_hours:,.0f} h over benchmark across {row.timed_visits:,} timed visits"
-               if row.over_benchmark else "(within it)")
-        )
-    elif pd.notna(row.median_hours):
-        parts.append(f"median {_hours(row.median_hours)} (no benchmark)")
-    if pd.notna(row.share_of_time):
-        parts.append(f"{_pct(row.share_of_time)} of the time in process")
-    if row.extra_visits and row.extra_visits > 0:
-        returns = f", mostly from {row.returns_from}" if pd.notna(row.returns_from) else ""
-        parts.append(f"{_pct(row.rework_share)} of its tickets come back to it "
-                     f"({row.extra_visits:,} extra visits{returns})")
-    if row.handoff_share > 0 and pd.notna(row.handoff_from):
-        lead = ("every visit arrives" if row.handoff_share >= 0.995
-                else f"{_pct(row.handoff_share)} of visits arrive")
-        when = f", median {_hours(row.handoff_median_hours)}" if pd.notna(row.handoff_median_hours) else ""
-        parts.append(f"{lead} by a hand-off (from {row.handoff_from}{when})")
-    if pd.notna(row.complaint_share):
-        parts.append(f"{_pct(row.complaint_share)} of negative feedback concerns it")
-    return f"{row.stage}: " + "; ".join(parts) + "."
+#: The evidence sentence's phrases per language; one function fills them with the facts.
+_PHRASES = {
+    "en": {
+        "against": "median {median} against a {benchmark} benchmark ",
+        "over": "(+{over}, {times:.1f}x), {excess:,.0f} h over benchmark across {visits:,} timed visits",
+        "within": "(within it)", "no_benchmark": "median {median} (no benchmark)",
+        "share": "{share} of the time in process", "returns_from": ", mostly from {stage}",
+        "rework": "{share} of its tickets come back to it ({extra:,} extra visits{returns})",
+        "all_handoff": "every visit arrives", "some_handoff": "{share} of visits arrive",
+        "when": ", median {hours}", "handoff": "{lead} by a hand-off (from {team}{when})",
+        "complaints": "{share} of negative feedback concerns it",
+        "join": "; ", "open": "{stage}: ", "close": ".",
+    },
+    "zh": {
+        "against": "中位时长 {median}，基准 {benchmark}",
+        "over": "（超出 {over}，为基准的 {times:.1f} 倍），{visits:,} 次计时访问共超出基准 {excess:,.0f} h",
+        "within": "（在基准内）", "no_benchmark": "中位时长 {median}（无基准）",
+        "share": "占流程总时长的 {share}", "returns_from": "，多来自 {stage}",
+        "rework": "{share} 的工单会返回此环节（额外 {extra:,} 次访问{returns}）",
+        "all_handoff": "所有访问", "some_handoff": "{share} 的访问",
+        "when": "，中位 {hours}", "handoff": "{lead}经交接进入（来自 {team}{when}）",
+        "complaints": "{share} 的负面反馈与其相关",
+        "join": "；", "open": "{stage}：", "close": "。",
+    },
+}
 
 
-def _sentence_zh(row) -> str:
-    """The evidence sentence in Chinese (same facts as :func:`_sentence`)."""
+def _sentence(row, language: str = "en") -> str:
+    """The evidence of one stage as a sentence in ``language`` ("en" or "zh")."""
+    say = _PHRASES["zh" if language == "zh" else "en"]
     parts = []
     if pd.notna(row.benchmark_hours) and pd.notna(row.median_hours):
-        parts.append(
-            f"中位时长 {_hours(row.median_hours)}，基准 {_hours(row.benchmark_hours)}"
-            + (f"（超出 {_hours(row.hours_over_benchmark)}，为基准的 {row.times_benchmark:.1f} 倍），"
-               f"{row.timed_visits:,} 次计时访问共超出基准 {row.excess_hours:,.0f} h"
-               if row.over_benchmark else "（在基准内）")
-        )
+        head = say["against"].format(median=_hours(row.median_hours), benchmark=_hours(row.benchmark_hours))
+        tail = (say["over"].format(over=_hours(row.hours_over_benchmark), times=row.times_benchmark,
+                                   excess=row.excess_hours, visits=row.timed_visits)
+                if row.over_benchmark else say["within"])
+        parts.append(head + tail)
     elif pd.notna(row.median_hours):
-        parts.append(f"中位时长 {_hours(row.median_hours)}（无基准）")
+        parts.append(say["no_benchmark"].format(median=_hours(row.median_hours)))
     if pd.notna(row.share_of_time):
-        parts.append(f"占流程总时长的 {_pct(row.share_of_time)}")
+        parts.append(say["share"].format(share=_pct(row.share_of_time)))
     if row.extra_visits and row.extra_visits > 0:
-        returns = f"，多来自 {row.returns_from}" if pd.notna(row.returns_from) else ""
-        parts.append(f"{_pct(row.rework_share)} 的工单会返回此环节（额外 {row.extra_visits:,} 次访问{returns}）")
+        returns = say["returns_from"].format(stage=row.returns_from) if pd.notna(row.returns_from) else ""
+        parts.append(say["rework"].format(share=_pct(row.rework_share), extra=row.extra_visits, returns=returns))
     if row.handoff_share > 0 and pd.notna(row.handoff_from):
-        lead = "所有访问" if row.handoff_share >= 0.995 else f"{_pct(row.handoff_share)} 的访问"
-        when = f"，中位 {_hours(row.handoff_median_hours)}" if pd.notna(row.handoff_median_hours) else ""
-        parts.append(f"{lead}经交接进入（来自 {row.handoff_from}{when}）")
+        lead = (say["all_handoff"] if row.handoff_share >= 0.995
+                else say["some_handoff"].format(share=_pct(row.handoff_share)))
+        when = say["when"].format(hours=_hours(row.handoff_median_hours)) if pd.notna(row.handoff_median_hours) else ""
+        parts.append(say["handoff"].format(lead=lead, team=row.handoff_from, when=when))
     if pd.notna(row.complaint_share):
-        parts.append(f"{_pct(row.complaint_share)} 的负面反馈与其相关")
-    return f"{row.stage}：" + "；".join(parts) + "。"
+        parts.append(say["complaints"].format(share=_pct(row.complaint_share)))
+    return say["open"].format(stage=row.stage) + say["join"].join(parts) + say["close"]

@@ -63,19 +63,39 @@ def _new_axes(ax, size=(9, 3.2)):
 
 
 def daily_volume(tickets: pd.DataFrame, *, by: str | None = "channel", ax=None,
-                 title: str | None = None, ylabel: str = "Tickets created"):
-    """Tickets created per day, stacked by ``by`` (e.g. channel)."""
+                 title: str | None = None, ylabel: str = "Tickets created",
+                 legend_title: str | None = None, missing: str = "(none)"):
+    """Tickets created per day, stacked by ``by`` (e.g. channel); days are labelled
+    ``MM-DD`` so the axis reads the same in every report language. Tickets without a
+    ``by`` value are counted under ``missing``, never dropped.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-10-01 09:00", "2026-10-02 10:00"]).tz_localize("Asia/Shanghai"),
+    ...                   "channel": ["phone", None]})
+    >>> ax = daily_volume(t, legend_title="渠道", missing="（无）")
+    >>> [text.get_text() for text in ax.get_legend().get_texts()], ax.get_legend().get_title().get_text()
+    (['phone', '（无）'], '渠道')
+    """
+    import matplotlib.dates as mdates
+
     ax = _new_axes(ax)
     day = tickets["created_at"].dt.tz_localize(None).dt.normalize()
     if by and by in tickets.columns:
-        counts = (tickets.assign(day=day, group=tickets[by].fillna("(none)"))
+        counts = (tickets.assign(day=day, group=tickets[by].astype("object").where(tickets[by].notna(), missing))
                   .groupby(["day", "group"]).size().unstack(fill_value=0).sort_index())
+        # days without tickets are zeros, not gaps the area would bridge
+        counts = counts.reindex(pd.date_range(counts.index.min(), counts.index.max(), freq="D"), fill_value=0)
         counts = counts[counts.sum().sort_values(ascending=False).index]
         palette = sns.color_palette("colorblind", n_colors=len(counts.columns))
-        counts.plot.area(ax=ax, linewidth=0, color=palette, alpha=0.9)
-        ax.legend(title=by, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.stackplot(counts.index, counts.to_numpy().T, labels=[str(c) for c in counts.columns],
+                     colors=palette, alpha=0.9, linewidth=0)
+        ax.legend(title=by if legend_title is None else legend_title, frameon=False, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0))
     else:
-        day.value_counts().sort_index().plot(ax=ax)
+        counts = day.value_counts().sort_index()
+        counts = counts.reindex(pd.date_range(counts.index.min(), counts.index.max(), freq="D"), fill_value=0)
+        ax.plot(counts.index, counts.to_numpy())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
     if title:

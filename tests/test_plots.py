@@ -22,3 +22,16 @@ def test_daily_volume_stacks_channels():
                       "channel": ["phone", "chat"] * 5})
     ax = si.plots.daily_volume(t, by="channel")
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["chat", "phone"]
+
+
+def test_daily_volume_counts_quiet_days_as_zero():
+    t = pd.DataFrame({"created_at": pd.to_datetime(["2026-10-01 09:00", "2026-10-04 10:00"]).tz_localize("Asia/Shanghai"),
+                      "channel": ["phone", "phone"]})
+    ax = si.plots.daily_volume(t, by="channel")
+    # one stacked area over four days: two with a ticket, two quiet ones at zero
+    vertices = ax.collections[0].get_paths()[0].vertices
+    heights = {x: y for x, y in vertices if y > 0 or x not in {v[0] for v in vertices if v[1] > 0}}
+    assert len(ax.collections) == 1 and len(heights) == 4  # every day has a point
+    assert sorted(heights.values()) == [0, 0, 1, 1]
+    ax2 = si.plots.daily_volume(t, by=None)
+    assert list(ax2.lines[0].get_ydata()) == [1, 0, 0, 1]

@@ -79,9 +79,8 @@ class Evaluation:
                 rows.append([row.label, "", "", "", "", "", row.verdict])
                 continue
             effect = display.format_effect(result.estimate, result.effect_kind, result.unit, language)
-            interval = (f"{display.format_bound(result.ci_low, result.effect_kind, result.unit)} "
-                        f"{'至' if zh else 'to'} "
-                        f"{display.format_bound(result.ci_high, result.effect_kind, result.unit)}")
+            interval = (f"[{display.format_bound(result.ci_low, result.effect_kind, result.unit)}, "
+                        f"{display.format_bound(result.ci_high, result.effect_kind, result.unit)}]")
             rows.append([row.label, DESIGNS[result.design][zh], effect, interval,
                          display.format_pvalue(result.pvalue).removeprefix("p = "),
                          display.format_pvalue(result.pvalue_adjusted, result.alpha).removeprefix("p = "),

@@ -85,16 +85,21 @@ def format_headline(frame: pd.DataFrame, language: str = "en") -> pd.DataFrame:
         heads[0]: frame[label],
         heads[1]: [format_value(v, k) for v, k in zip(frame["value"], frame["kind"])],
         heads[2]: [format_value(v, k) for v, k in zip(frame["previous"], frame["kind"])],
-        heads[3]: [_format_change(v, k) for v, k in zip(frame["change"], frame["kind"])],
+        heads[3]: [_format_change(v, k, language) for v, k in zip(frame["change"], frame["kind"])],
     })
     return shown
 
 
-def _format_change(value: float, kind: str) -> str:
+def _format_change(value: float, kind: str, language: str = "en") -> str:
+    """A month-on-month change; rates change in percentage points.
+
+    >>> _format_change(0.031, "rate"), _format_change(0.031, "rate", "zh"), _format_change(-12, "count")
+    ('+3.1 pts', '+3.1个百分点', '-12')
+    """
     if pd.isna(value):
         return "–"
     if kind == "rate":
-        return f"{value * 100:+.1f} pts"
+        return f"{value * 100:+.1f}{'个百分点' if language == 'zh' else ' pts'}"
     if kind == "count":
         return f"{value:+,.0f}"
     return f"{value:+.1f}"

@@ -27,6 +27,8 @@ _ZH = {
     "fraction": "比例", "hours": "小时", "minutes": "分钟", "score": "分", "nps": "净推荐值",
     "per_1k_orders": "每千单", "per_agent_day": "每坐席日",
     "higher": "越高越好", "lower": "越低越好", "neutral": "中性",
+    # the canonical priorities (svcinsight.schema) and the label of a missing value
+    "urgent": "紧急", "important": "重要", "normal": "普通", "(none)": "（无）",
 }
 
 
@@ -108,7 +110,8 @@ def provenance(unit: UnitData) -> pd.DataFrame:
         ("unit", p.unit), ("month", str(unit.month)), ("language", p.language),
         ("timezone", p.timezone), ("business_unit filter", p.business_unit or "(none)"),
         ("params file", str(p.source_file.name if p.source_file else "")),
-        ("first-response targets (h)", ", ".join(f"{k} {v:g}" for k, v in p.sla.items())),
+        ("first-response targets (h)", ", ".join(
+            f"{_ZH.get(k, k) if p.language == 'zh' else k} {v:g}" for k, v in p.sla.items())),
     ]
     for name in ("tickets", "events", "feedback", "orders"):
         spec = getattr(p.sources, name)
@@ -124,7 +127,8 @@ def provenance(unit: UnitData) -> pd.DataFrame:
         except metadata.PackageNotFoundError:
             pass
     if unit.params.language == "zh":
-        rows = [(_ZH.get(k, k.replace("source: ", "数据源：")), v) for k, v in rows]
+        rows = [(_ZH.get(k) or ("数据源：" + _ZH.get(k[8:], k[8:]) if k.startswith("source: ") else k), v)
+                for k, v in rows]
     return _words(unit, pd.DataFrame(rows, columns=["item", "value"]))
 
 
@@ -271,7 +275,8 @@ def trends(unit: UnitData, months: int = 13):
 def breakdown(unit: UnitData, by: str):
     """Key metrics of the month per ``by`` group (channel, category, priority ...)."""
     if by not in unit.data.tickets.columns:
-        return pd.DataFrame({"": [f"no {by} column in this unit's tickets"]}).style.hide(axis="index")
+        note = f"本单元的工单没有{_ZH.get(by, by)}字段" if _zh(unit) else f"no {by} column in this unit's tickets"
+        return pd.DataFrame({"": [note]}).style.hide(axis="index")
     frame = unit.metrics((by,))
     month = frame[(frame["period"] == unit.month) & frame["metric"].isin(KEY_METRICS)]
     table = month.pivot(index=by, columns="metric", values="value")
@@ -281,6 +286,8 @@ def breakdown(unit: UnitData, by: str):
         table = table[created > 0].sort_values("tickets_created", ascending=False)
     shown = pd.DataFrame({_label(unit, m): [_format(m, v) for v in table[m]] for m in table.columns},
                          index=table.index)
+    if _zh(unit) and by == "priority":
+        shown.index = shown.index.map(lambda v: _ZH.get(v, v))
     shown.index.name = _ZH.get(by, by) if _zh(unit) else by
     return shown
 
@@ -289,7 +296,7 @@ def sla_by_priority(unit: UnitData) -> pd.DataFrame:
     """First-response and resolution SLA per priority for the month, with counts and targets."""
     zh = _zh(unit)
     if "priority" not in unit.data.tickets.columns:
-        return pd.DataFrame({"": ["no priority column in this unit's tickets"]})
+        return pd.DataFrame({"": ["本单元的工单没有优先级字段" if zh else "no priority column in this unit's tickets"]})
     frame = unit.metrics(("priority",))
     month = frame[frame["period"] == unit.month].set_index(["priority", "metric"])
     created = month.xs("tickets_created", level="metric")["value"]
@@ -300,7 +307,7 @@ def sla_by_priority(unit: UnitData) -> pd.DataFrame:
             return month.loc[key, field] if key in month.index else float("nan")
         fr = pick("first_response_sla_rate", "value")
         rows.append({
-            ("优先级" if zh else "Priority"): priority,
+            ("优先级" if zh else "Priority"): _ZH.get(priority, priority) if zh else priority,
             ("首响目标（小时）" if zh else "First-response target (h)"):
                 f"{unit.params.sla[priority]:g}" if priority in unit.params.sla else "–",
             ("首响达标率" if zh else "First response within SLA"): _format("first_response_sla_rate", fr),
@@ -573,5 +580,6 @@ def volume_charts(unit: UnitData):
     ylabel = "新建工单数" if zh else "Tickets created"
     fig, (ax_month, ax_day) = plt.subplots(2, 1, figsize=(9, 6.5), layout="constrained")
     plots.monthly_volume(unit.data.tickets, highlight=unit.month, ax=ax_month, ylabel=ylabel)
-    plots.daily_volume(month_tickets(unit), by="channel", ax=ax_day, ylabel=ylabel)
+    plots.daily_volume(month_tickets(unit), by="channel", ax=ax_day, ylabel=ylabel,
+                       legend_title="渠道" if zh else "channel", missing="（无）" if zh else "(none)")
     return _shown_once(fig)

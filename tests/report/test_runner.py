@@ -59,6 +59,16 @@ def test_good_units_render_html_without_code(results, workspace):
     zh = Path(by_unit["finance"].output).read_text(encoding="utf-8")
     assert "数据截至" in zh and "金融服务" in zh and "首次响应达标率" in zh
     assert "流程与瓶颈" in zh and "agent review" in zh  # finance's own review stage is in its process tables
+    # the report's own words are Chinese too: changes, source names, the canonical priorities
+    assert "个百分点" in zh and " pts<" not in zh
+    assert "数据源：工单" in zh and "数据源：tickets" not in zh
+    assert re.search(r"<td[^>]*>紧急</td>", zh) and "<th>紧急</th>" in zh and ">important<" not in zh
+
+
+def test_pilot_tables_show_intervals_in_brackets(results):
+    pilot = {r.unit: r for r in results}["ecommerce--pilot-smart-routing"]
+    page = Path(pilot.output).read_text(encoding="utf-8")
+    assert re.search(r"<td[^>]*>\[[-+]?[\d.]+[^<]*, [-+]?[\d.]+[^<]*\]</td>", page)
 
 
 def test_a_pilot_running_in_the_month_gets_its_own_report_and_a_section(results):

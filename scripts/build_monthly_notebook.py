@@ -34,6 +34,7 @@ cells = [
     code(f'{S}.heading(unit_report, "process")'),
     code(f'{S}.process_map(unit_report)'),
     code(f'{S}.bottleneck_table(unit_report)'),
+    code(f'{S}.waiting_table(unit_report)'),
     code(f'{S}.handoff_table(unit_report)'),
     code(f'{S}.rework_table(unit_report)'),
     code(f'{S}.heading(unit_report, "feedback")'),

@@ -12,6 +12,7 @@ rules: order, duplicates, ``left_at`` versus the next entry, terminal stages, ce
 :func:`bottlenecks`        stages ranked by evidence, each with a plain sentence
 :func:`derive_tickets`     a canonical tickets table from an event log, for the metrics
 :func:`process_map`        the chart: stages, flows, time against benchmark
+:func:`waiting_vs_working` the process's time split into working and waiting
 =========================  ==================================================================
 
 Everything is vectorised (one stable sort, then array operations); no function loops
@@ -37,8 +38,9 @@ from svcinsight.process.processmap import process_map
 from svcinsight.process.rework import rework
 from svcinsight.process.stages import stage_stats
 from svcinsight.process.variants import variants
+from svcinsight.process.waiting import waiting_vs_working
 
 __all__ = [
     "bottlenecks", "derive_tickets", "flows", "handoffs", "process_map", "rework", "stage_stats",
-    "time_in_stage", "variants",
+    "time_in_stage", "variants", "waiting_vs_working",
 ]

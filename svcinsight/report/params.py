@@ -92,6 +92,7 @@ class ProcessParams(_Strict):
     first_response_stages: list[str] | None = None
     closed_stages: list[str] | None = None
     terminal_stages: list[str] | None = None
+    waiting_stages: list[str] | None = None  # stages that are waits; default: recognised by name
 
 
 class Sources(_Strict):

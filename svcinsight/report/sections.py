@@ -400,6 +400,41 @@ def bottleneck_table(unit: UnitData, top: int = 5):
                                                          **{"text-align": "left"})
 
 
+def waiting_table(unit: UnitData):
+    """Where the month's process time went: working, waiting in a stage, waiting between stages."""
+    from svcinsight import process
+
+    events = month_events(unit)
+    if events is None or events.empty:
+        return _no_events(unit)
+    proc = unit.params.process
+    split = process.waiting_vs_working(events, waiting_stages=proc.waiting_stages, as_of=unit.as_of,
+                                       calendar=unit.calendar, terminal_stages=proc.terminal_stages,
+                                       resolution_stages=proc.resolution_stages)
+    # no gap between leaving a stage and entering the next (or no left_at to tell): no row
+    split = split[(split["kind"] != "waiting between stages") | (split["visits"] > 0)]
+    zh = _zh(unit)
+    kinds = {"working": "处理中", "waiting in stage": "环节内等待", "waiting between stages": "环节间等待"}
+    table = pd.DataFrame({
+        ("时间类型" if zh else "Time"): split["kind"].map(kinds) if zh else split["kind"].str.capitalize(),
+        ("环节" if zh else "Stages"): split["stages"].replace("", "–"),
+        ("工单数" if zh else "Tickets"): split["tickets"].map("{:,}".format),
+        ("占流程时间" if zh else "Share of process time"): split["share_of_time"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
+        ("每单中位数（小时）" if zh else "Median per ticket (h)"): split["median_hours_per_ticket"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+    })
+    rule = split.attrs["waiting_rule"]
+    if zh:
+        note = "等待环节由参数 process.waiting_stages 指定。" if rule == "params" else \
+            "等待环节按环节名称识别（含“等待”“待”“pending”“wait”等词）；可在参数 process.waiting_stages 中指定。"
+    else:
+        note = "Waiting stages are named in params (process.waiting_stages)." if rule == "params" else \
+            ("Waiting stages are recognised by their names (wait, awaiting, pending, on hold ...); "
+             "name them in params (process.waiting_stages) to be exact.")
+    return table.style.hide(axis="index").set_caption(note)
+
+
 def _negative_share_by_stage(unit: UnitData) -> pd.Series | None:
     """Share of the month's negative feedback that points at each stage (for bottlenecks)."""
     from svcinsight import feedback

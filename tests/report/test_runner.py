@@ -54,6 +54,7 @@ def test_good_units_render_html_without_code(results, workspace):
     assert len(html.encode("utf-8")) < 5 * 1024 * 1024
     assert '<nav class="report-toc">' in html and 'href="#Headline-numbers"' in html
     assert "Process and bottlenecks" in html and "Evidence" in html  # bottleneck table rendered
+    assert "Waiting in stage" in html and "Share of process time" in html  # waiting vs working
     assert "What customers say" in html and "Example (redacted)" in html
     assert not re.search(r"1[3-9]\d{9}", re.sub(r"data:image[^\"]+", "", html)), "a mobile number reached the report"
     zh = Path(by_unit["finance"].output).read_text(encoding="utf-8")

@@ -14,12 +14,12 @@ from svcinsight.dataset import Dataset
 from svcinsight import config, schema
 
 __all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report", "calendar", "stats",
-           "metrics", "goals", "plots", "process", "feedback", "privacy", "pilot"]
+           "metrics", "goals", "plots", "process", "feedback", "privacy", "pilot", "plan"]
 
 # Submodules are imported on first use so that ``import svcinsight`` stays light
 # (papermill and nbconvert load only when a report is run).
 _LAZY = {"io", "demo", "report", "cli", "plots", "calendar", "stats", "metrics", "goals",
-         "process", "feedback", "privacy", "pilot"}
+         "process", "feedback", "privacy", "pilot", "plan"}
 
 
 def __getattr__(name: str):

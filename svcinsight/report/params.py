@@ -102,6 +102,53 @@ class Sources(_Strict):
     orders: SourceSpec | None = None
 
 
+class OpportunitySettings(_Strict):
+    """What the unit knows about one opportunity (keyed by its id, e.g. ``stage: agent review``)."""
+
+    effort: Literal["low", "medium", "high"] | int | None = Field(None)
+    owner: str | None = None
+    exclude: bool = False
+
+    @field_validator("effort")
+    @classmethod
+    def _effort_scale(cls, value):
+        if isinstance(value, int) and not 1 <= value <= 5:
+            raise ValueError("effort is 1-5, or low, medium or high")
+        return value
+
+
+class PlannedPilot(_Strict):
+    """The plan behind a pilot that ``si.plan.write_pilot_plans`` wrote (keyed by pilot name)."""
+
+    opportunity: str
+    primary_metric: str
+    baseline: float | None = None
+    expected: float | None = None
+    effect: float
+    effect_kind: Literal["ratio", "difference", "probability"]
+    n_per_window: int = Field(ge=1)
+    weeks: int = Field(ge=1)
+    power: float = Field(gt=0, le=1)
+    alpha: float = Field(gt=0, le=0.5)
+    design_effect: float = Field(1.0, ge=1)
+    decision_rule: str = ""
+
+
+class PlanParams(_Strict):
+    """Settings of the improvement plan (``plan:``): the window it sizes opportunities on,
+    the pilots' power, what the unit knows about each opportunity, and the plans of the
+    pilots it proposed. The significance level is the one the pilot evaluation uses
+    (``si.config``), so a plan is judged at the level it was sized for."""
+
+    window_months: int = Field(3, ge=1, le=36)
+    power: float = Field(0.8, gt=0, lt=1)
+    pilots_top: int = Field(3, ge=0, le=10)
+    max_weeks: int = Field(26, ge=1, le=104)
+    bootstrap: int = Field(200, ge=0, le=5000)
+    opportunities: dict[str, OpportunitySettings] = Field(default_factory=dict)
+    pilots: dict[str, PlannedPilot] = Field(default_factory=dict)
+
+
 class UnitParams(_Strict):
     """Validated parameters of one business unit's report."""
 
@@ -118,6 +165,7 @@ class UnitParams(_Strict):
     goals: list[dict[str, Any]] = Field(default_factory=list)
     pilots: list[dict[str, Any]] = Field(default_factory=list)
     taxonomy: dict[str, Any] | str | None = None
+    plan: PlanParams = Field(default_factory=lambda: PlanParams())
     source_file: Path | None = None
 
     @model_validator(mode="after")

@@ -58,6 +58,14 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("试点评估", "本月进行中的试点，按参数中预先设定的设计与基线或对照单元比较；多个指标同时检验时p值经Holm校正。"
                "试点的专门报告给出时间窗口、设计提示与图表。"),
     },
+    "plan": {
+        "en": ("Improvement plan", "What the unit's numbers would be if each problem found above were fixed, "
+               "recomputed on the last months' own tickets (95% bootstrap intervals), ranked by how much of each "
+               "target's gap it closes; which of the top ones together reach each target; and a pilot for each of "
+               "the first, sized to detect its expected effect."),
+        "zh": ("改进计划", "假设上文发现的每个问题得到解决，用近几个月本单元自己的工单重新计算各项指标（含95% bootstrap区间），"
+               "按其弥补各目标差距的程度排序；列出前几项合起来能否达成各目标，并为排名靠前的改进设计试点及所需样本量。"),
+    },
     "feedback": {
         "en": ("What customers say", "Negative feedback submitted in the month (CSAT 3 or below, NPS 6 or below, or "
                "negative text where there is no score), tagged with the unit's taxonomy and linked to the process "

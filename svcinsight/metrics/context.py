@@ -1,23 +1,35 @@
-"""What every metric family needs, prepared once per ``compute`` call: the group keys,
-the grid of groups x periods, durations on the chosen clock, and the tidy row format.
+"""What every metric family needs, prepared once per ``compute`` call: integer group
+codes, the grid of groups x periods, timestamps as integer nanoseconds, durations on the
+chosen clock, and the record each metric's numbers come back in.
+
+Everything a family aggregates is a NumPy array aligned with the tickets (or feedback
+rows) and an integer grid position per row, so the families sum with ``np.bincount`` and
+never group by strings; string columns are factorised once, here.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from svcinsight.metrics.grouped import GroupLayout
+
 TIDY_COLUMNS = ("metric", "value", "numerator", "denominator", "n")
 UNKNOWN = "(unknown)"
+NAT = np.iinfo(np.int64).min  # NaT as int64 nanoseconds
+_NS_PER_DAY = 86_400 * 10**9
+_NS_PER_SECOND = 10**9
 
 
 def to_period(stamps: pd.Series, freq: str) -> pd.Series:
     """Local wall-clock period of tz-aware timestamps (weeks run Monday to Sunday)."""
-    freq = {"W": "W-SUN", "Y": "Y-DEC", "A": "Y-DEC"}.get(freq, freq)
+    freq = _period_freq(freq)
     local = stamps.dt.tz_localize(None) if isinstance(stamps.dtype, pd.DatetimeTZDtype) else stamps
     return local.dt.to_period(freq)
 
@@ -28,23 +40,145 @@ def period_ends(periods: pd.PeriodIndex, tz) -> pd.DatetimeIndex:
     return ends.tz_localize(tz, nonexistent="shift_forward", ambiguous=False) if tz is not None else ends
 
 
-def _as_key(values: pd.Series) -> pd.Series:
-    """Group-key values with missing ones named, so no row falls out of a groupby."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype("string")
-    return values.astype("string").fillna(UNKNOWN)
+def _period_freq(freq: str) -> str:
+    return {"W": "W-SUN", "Y": "Y-DEC", "A": "Y-DEC"}.get(freq, freq)
+
+
+@lru_cache(maxsize=32)
+def _whole_days(freq: str) -> bool:
+    """Whether every instant of a local day falls in the same period of ``freq``."""
+    day = pd.Timestamp("2001-01-01")
+    return day.to_period(freq) == (day + pd.Timedelta(1, "D") - pd.Timedelta(1, "ns")).to_period(freq)
+
+
+def utc_ns(values: pd.Series) -> np.ndarray:
+    """Integer nanoseconds since the epoch of a timestamp column (:data:`NAT` where missing).
+
+    >>> utc_ns(pd.Series([pd.Timestamp("1970-01-01 08:00:01", tz="Asia/Shanghai"), pd.NaT]))
+    array([          1000000000, -9223372036854775808])
+    """
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values.dtype):
+        return np.asarray(values.dt.as_unit("ns").array.asi8)
+    if values.isna().all():  # a column with no timestamps at all
+        return np.full(len(values), NAT, dtype=np.int64)
+    raise TypeError(f"{values.name} holds {values.dtype}, not timestamps")
+
+
+def local_ns(values: pd.Series) -> np.ndarray:
+    """Wall-clock nanoseconds of a timestamp column in its own time zone."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    return utc_ns(values)
+
+
+def period_ordinals(local: np.ndarray, freq: str) -> np.ndarray:
+    """Period ordinals (as ``Period.ordinal``) of wall-clock nanoseconds; :data:`NAT` where missing.
+
+    For periods of whole days (D, W, M, Q, Y) each distinct day is converted once and
+    looked up, which is several times faster than converting every timestamp.
+
+    >>> ns = pd.DatetimeIndex(["2026-10-31 23:59", "2026-11-01 00:00"]).as_unit("ns").asi8
+    >>> pd.PeriodIndex.from_ordinals(period_ordinals(ns, "M"), freq="M")
+    PeriodIndex(['2026-10', '2026-11'], dtype='period[M]')
+    """
+    freq = _period_freq(freq)
+    out = np.full(len(local), NAT, dtype=np.int64)
+    ok = local != NAT
+    every = bool(ok.all())
+    if not ok.any():
+        return out
+    present = local if every else local[ok]
+    if _whole_days(freq):
+        day = present // _NS_PER_DAY
+        first, last = int(day.min()), int(day.max())
+        if last - first < 10_000_000:
+            days = pd.DatetimeIndex((np.arange(first, last + 1, dtype=np.int64) * _NS_PER_DAY).view("M8[ns]"))
+            day -= first
+            ordinals = days.to_period(freq).asi8[day]
+            if every:
+                return ordinals
+            out[ok] = ordinals
+            return out
+    ordinals = pd.DatetimeIndex(present.view("M8[ns]")).to_period(freq).asi8
+    if every:
+        return np.asarray(ordinals)
+    out[ok] = ordinals
+    return out
+
+
+def key_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a group-key column into the distinct values as text; missing
+    values are coded as :data:`UNKNOWN` so no row falls out of a group.
+
+    >>> key_codes(pd.Series(["b", None, "a", "b"]))
+    (array([0, 2, 1, 0]), ['b', 'a', '(unknown)'])
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    names = [*pd.Series(uniques, dtype=object).astype("string").tolist(), UNKNOWN]  # code -1 reads the last
+    # different raw values may read the same as text (1 and "1"), and a value may read "(unknown)"
+    merged, distinct = pd.factorize(pd.Series(names, dtype=object))
+    used = np.bincount(merged[codes], minlength=len(distinct)) > 0 if len(codes) else np.zeros(len(distinct), bool)
+    final = (np.cumsum(used) - 1)[merged]  # raw code -> code among the values that occur
+    return final[codes].astype(np.int64), [str(v) for v, u in zip(distinct, used) if u]
 
 
 def ticket_positions(ticket_ids: pd.Series, feedback: pd.DataFrame) -> np.ndarray | None:
-    """Row of each feedback's ticket in ``ticket_ids`` (-1 if unlinked or unknown)."""
+    """Row of each feedback's ticket in ``ticket_ids`` (-1 if unlinked or unknown); the
+    first row where an id repeats.
+
+    The hash table is built on the feedback's distinct ids (usually far fewer than the
+    tickets) and probed with the ticket ids, in Arrow's C++ kernels.
+
+    >>> ticket_positions(pd.Series(["a", "b", "c"]), pd.DataFrame({"ticket_id": ["c", None, "x", "c"]}))
+    array([ 2, -1, -1,  2])
+    """
     if "ticket_id" not in feedback.columns:
         return None
-    try:  # Arrow's C++ hash lookup is several times faster than a pandas Index on strings
-        found = pc.index_in(pa.array(feedback["ticket_id"].array, type=pa.string()),
-                            value_set=pa.array(ticket_ids.array, type=pa.string()))
-        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    except (TypeError, pa.ArrowInvalid, pa.ArrowTypeError):
+    try:
+        wanted = pc.dictionary_encode(_arrow_strings(feedback["ticket_id"], single=True))
+        found = pc.index_in(_arrow_strings(ticket_ids), value_set=wanted.dictionary)
+        found = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        hit = np.flatnonzero(found >= 0)
+        first_row = np.full(len(wanted.dictionary), len(ticket_ids), dtype=np.int64)
+        np.minimum.at(first_row, found[hit], hit)  # the first ticket row of a repeated id
+        first_row[first_row == len(ticket_ids)] = -1
+        indices = wanted.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return np.where(indices >= 0, first_row[np.maximum(indices, 0)], -1)
+    except (TypeError, pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return pd.Index(ticket_ids).get_indexer(feedback["ticket_id"]).astype(np.int64)
+
+
+def _arrow_strings(values: pd.Series, *, single: bool = False) -> pa.Array | pa.ChunkedArray:
+    """A string column as Arrow strings, without a copy when pandas already holds them so."""
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is None or not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        arrow = pa.array(values.array, type=pa.string(), from_pandas=True)
+    if single and isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    return arrow
+
+
+@dataclass
+class Result:
+    """One metric's numbers over the whole grid (arrays of the grid's size).
+
+    ``present`` marks the cells the aggregate saw at least one row in; elsewhere the
+    numerator and denominator are NaN rather than 0 (counts are 0 everywhere).
+    """
+
+    metric: str
+    value: np.ndarray
+    n: np.ndarray
+    numerator: np.ndarray | None = None
+    denominator: np.ndarray | None = None
+    count: bool = False
+
+
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den with NaN, not an error or inf, where den is 0 (or NaN)."""
+    den = np.asarray(den, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, np.asarray(num, dtype="float64") / np.where(den > 0, den, 1.0), np.nan)
 
 
 @dataclass
@@ -52,9 +186,8 @@ class Context:
     """A ``compute`` call's prepared inputs.
 
     Every ticket (and feedback row) gets the integer position of its group x period in
-    the full grid once; each family then aggregates by that integer, which is several
-    times faster than grouping by string keys again and again, and lands on the grid
-    without reindexing.
+    the full grid once; the grid is the product of the sorted group values and the
+    periods, period varying fastest. Families aggregate by that integer.
     """
 
     tickets: pd.DataFrame
@@ -66,109 +199,225 @@ class Context:
     feedback: pd.DataFrame | None = None
     orders: pd.DataFrame | None = None
     periods: object = None
-    grid: pd.MultiIndex = field(init=False)
+    wanted: set | None = None
+    pool: object = None  # an Executor: the preparation's independent steps run on it
     feedback_ticket_position: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         t = self.tickets
         self.tz = t["created_at"].dt.tz
+        self.as_of_ns = int(pd.Timestamp(self.as_of).as_unit("ns").value)
+        self.n_tickets = len(t)
         for col in self.by:
             if col not in t.columns:
                 raise KeyError(f"cannot group by {col!r}: not a tickets column ({', '.join(t.columns)})")
-        keys = {col: _as_key(t[col]) for col in self.by}
-        keys["period"] = to_period(t["created_at"], self.freq)
-        self.keys = pd.DataFrame(keys, index=t.index)
-        self.feedback_keys = self._feedback_keys()
-        self.grid = self._make_grid()
-        self.span = self.grid.levels[-1] if len(self.grid) else pd.PeriodIndex([], freq=self._freq())
-        self.gid = self._positions(self.keys)
-        self.feedback_gid = None if self.feedback_keys is None else self._positions(self.feedback_keys)
-
-    def _freq(self):
-        return {"W": "W-SUN", "Y": "Y-DEC", "A": "Y-DEC"}.get(self.freq, self.freq)
-
-    def _feedback_keys(self) -> pd.DataFrame | None:
-        """Group keys of feedback rows: their own column, else their ticket's, else unknown."""
         fb = self.feedback
-        if fb is None or "submitted_at" not in fb.columns:
-            return None
-        keys = {}
-        position = self.feedback_ticket_position = ticket_positions(self.tickets["ticket_id"], fb)
-        for col in self.by:
-            own = fb[col].astype("string") if col in fb.columns else pd.Series(pd.NA, index=fb.index, dtype="string")
-            if position is not None:
-                from_ticket = self.tickets[col].astype("string").array.take(position, allow_fill=True)
-                own = own.fillna(pd.Series(from_ticket, index=fb.index))
-            keys[col] = _as_key(own)
-        keys["period"] = to_period(fb["submitted_at"], self.freq)
-        return pd.DataFrame(keys, index=fb.index)
+        has_feedback = fb is not None and "submitted_at" in fb.columns
+        # the feedback -> ticket lookup (Arrow, outside the GIL) and the tickets' timestamps
+        # need no grid: on a pool they run while the group keys are read
+        lookup = None
+        if has_feedback and "ticket_id" in t.columns:
+            lookup = self._submit(ticket_positions, t["ticket_id"], fb)
+        warm = self._submit(self._warm_timestamps) if self.pool is not None else None
+        ticket_keys = [key_codes(t[col]) for col in self.by]
+        ticket_period = period_ordinals(local_ns(t["created_at"]), self.freq)
+        if has_feedback:
+            feedback_period = period_ordinals(local_ns(fb["submitted_at"]), self.freq)
+            self.feedback_ticket_position = None if lookup is None else lookup.result()
+        # the group levels: every value seen in the tickets or the feedback, sorted
+        self.levels, ticket_codes, feedback_codes = [], [], []
+        for col, (codes, names) in zip(self.by, ticket_keys):
+            own = key_codes(fb[col]) if has_feedback and col in fb.columns else None
+            names_seen = set(names)
+            if has_feedback:
+                fcodes, fnames = self._feedback_key(col, codes, names, own)
+                names_seen |= set(fnames)
+            level = sorted(names_seen)
+            where = {name: i for i, name in enumerate(level)}
+            ticket_codes.append(np.array([where[nm] for nm in names], dtype=np.int64)[codes] if len(names) else codes)
+            if has_feedback:
+                feedback_codes.append(np.array([where[nm] for nm in fnames], dtype=np.int64)[fcodes] if len(fnames) else fcodes)
+            self.levels.append(level)
+        self.span = self._make_span([ticket_period] + ([feedback_period] if has_feedback else []))
+        self.gid = self._positions(ticket_codes, ticket_period)
+        self.feedback_gid = self._positions(feedback_codes, feedback_period) if has_feedback else None
+        if warm is not None:
+            warm.result()
+
+    def _submit(self, fn, *args):
+        """Run ``fn`` on the pool, or now when there is none (a finished future either way)."""
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        done = Future()
+        done.set_result(fn(*args))
+        return done
+
+    def _warm_timestamps(self) -> None:
+        """Fill the timestamp caches every family reads (so threads never race to fill them)."""
+        _ = self.created_ns
+        for column in ("first_response_at", "resolved_at"):
+            if self.has(column):
+                self.waited(column)
+
+    def prepare(self) -> None:
+        """Fill the shared caches before families run side by side."""
+        _ = self.ticket_counts, self._gid_keep, self.created_ns
+        self.known_ns("resolved_at")
+        if self.wants("frt_median_h", "frt_p90_h", "frt_km_median_h", "resolution_median_h", "resolution_p90_h",
+                      "resolution_km_median_h", "handle_minutes_median"):
+            _ = self.layout
+
+    # --- the grid -----------------------------------------------------------------------
+
+    def _feedback_key(self, col, ticket_codes, ticket_names, own):
+        """A feedback row's group: its own column, else its ticket's, else unknown."""
+        fb = self.feedback
+        n = len(fb)
+        names = list(ticket_names) + ([UNKNOWN] if UNKNOWN not in ticket_names else [])
+        unknown = names.index(UNKNOWN)
+        codes = np.full(n, unknown, dtype=np.int64)
+        position = self.feedback_ticket_position
+        if position is not None:
+            linked = position >= 0
+            codes[linked] = ticket_codes[position[linked]]
+        if own is not None:
+            own_codes, own_names = own
+            own_missing = fb[col].isna().to_numpy()
+            offset = len(names)
+            names += own_names
+            codes = np.where(own_missing, codes, own_codes + offset)
+        used = np.bincount(codes, minlength=len(names)) > 0
+        renumber = np.cumsum(used) - 1
+        return renumber[codes], [nm for nm, u in zip(names, used) if u]
+
+    def _make_span(self, ordinals: list[np.ndarray]) -> pd.PeriodIndex:
+        freq = _period_freq(self.freq)
+        seen = [o[o != NAT] for o in ordinals]
+        lows = [int(s.min()) for s in seen if len(s)]
+        highs = [int(s.max()) for s in seen if len(s)]
+        if self.periods is not None:
+            asked = pd.PeriodIndex(list(self.periods), freq=freq)
+            lows += list(asked.asi8)
+            highs += list(asked.asi8)
+        if not lows:
+            return pd.PeriodIndex([], freq=freq)
+        return pd.PeriodIndex.from_ordinals(np.arange(min(lows), max(highs) + 1), freq=freq)
 
     @property
     def key_names(self) -> list[str]:
         return [*self.by, "period"]
 
     @property
+    def n_periods(self) -> int:
+        return len(self.span)
+
+    @property
     def n_groups(self) -> int:
-        """Groups without the period: the grid is n_groups x len(span), period varying fastest."""
-        return len(self.grid) // max(len(self.span), 1) if len(self.grid) else 0
+        """Groups without the period: the grid is n_groups x n_periods, period varying fastest."""
+        return int(np.prod([len(level) for level in self.levels])) if self.n_periods else 0
 
-    def _make_grid(self) -> pd.MultiIndex:
-        frames = [self.keys] + ([self.feedback_keys] if self.feedback_keys is not None else [])
-        every = pd.concat([f["period"] for f in frames]).dropna()
-        if self.periods is not None:
-            asked = pd.PeriodIndex(list(self.periods), freq=every.dtype.freq if len(every) else self._freq())
-            every = pd.concat([every, pd.Series(asked)])
-        if len(every) == 0:
+    @property
+    def size(self) -> int:
+        return self.n_groups * self.n_periods
+
+    @cached_property
+    def grid(self) -> pd.MultiIndex:
+        """The grid as a MultiIndex (group values, then period)."""
+        if not self.size:
             return pd.MultiIndex.from_arrays([[]] * (len(self.by) + 1), names=self.key_names)
-        span = pd.period_range(every.min(), every.max(), freq=every.dtype.freq)
-        levels = [sorted(set().union(*(f[col].unique() for f in frames))) for col in self.by] + [span]
-        return pd.MultiIndex.from_product(levels, names=self.key_names)
+        return pd.MultiIndex.from_product([*self.levels, self.span], names=self.key_names)
 
-    def _positions(self, keys: pd.DataFrame) -> np.ndarray:
+    def _positions(self, codes: list[np.ndarray], ordinals: np.ndarray) -> np.ndarray:
         """Each row's position in the grid (-1 where its period is missing)."""
-        if len(self.grid) == 0:
-            return np.full(len(keys), -1, dtype=np.int64)
-        codes, dims = [], []
-        for level, col in zip(self.grid.levels[:-1], self.by):
-            codes.append(pd.Categorical(keys[col], categories=level).codes.astype(np.int64))
-            dims.append(len(level))
-        period = keys["period"]
-        offset = np.where(period.isna(), -1,
-                          period.array.asi8 - self.span[0].ordinal if len(period) else 0).astype(np.int64)
-        codes.append(offset)
-        dims.append(len(self.span))
-        valid = np.all([c >= 0 for c in codes], axis=0) if codes else np.ones(len(keys), bool)
-        valid &= offset < len(self.span)
-        safe = [np.where(valid, c, 0) for c in codes]
-        return np.where(valid, np.ravel_multi_index(safe, dims), -1)
+        if not self.size:
+            return np.full(len(ordinals), -1, dtype=np.int64)
+        offset = ordinals - self.span[0].ordinal
+        valid = (ordinals != NAT) & (offset >= 0) & (offset < self.n_periods)
+        group = np.zeros(len(ordinals), dtype=np.int64)
+        for level, code in zip(self.levels, codes):
+            group = group * len(level) + code
+        return np.where(valid, group * self.n_periods + offset, -1)
 
-    def positions_for(self, stamps: pd.Series) -> np.ndarray:
+    def positions_for(self, stamps_ns: np.ndarray, local: np.ndarray | None = None) -> np.ndarray:
         """Grid positions of tickets with their group kept but the period taken from
-        ``stamps`` (e.g. resolved_at); -1 where the stamp is missing or outside the grid."""
-        ok = (self.gid >= 0) & stamps.notna().to_numpy()
-        offset = np.full(len(stamps), -1, dtype=np.int64)
-        if ok.any():
-            offset[ok] = to_period(stamps[ok], self.freq).array.asi8 - self.span[0].ordinal
-        ok &= (offset >= 0) & (offset < len(self.span))
-        group = self.gid // max(len(self.span), 1)
-        return np.where(ok, group * len(self.span) + offset, -1)
+        another timestamp (e.g. resolved_at, as nanoseconds); -1 where the stamp is
+        missing or outside the grid. ``local`` gives its wall-clock nanoseconds if known."""
+        if not self.size:
+            return np.full(len(stamps_ns), -1, dtype=np.int64)
+        if local is None:
+            local = self.local_of(stamps_ns)
+        offset = period_ordinals(local, self.freq) - self.span[0].ordinal
+        ok = (self.gid >= 0) & (stamps_ns != NAT) & (offset >= 0) & (offset < self.n_periods)
+        return np.where(ok, (self.gid // self.n_periods) * self.n_periods + offset, -1)
 
-    def group(self, frame: pd.DataFrame):
-        """Group a frame aligned with ``tickets`` by grid position."""
-        return frame.groupby(self.gid, sort=False)
+    def local_of(self, stamps_ns: np.ndarray) -> np.ndarray:
+        """Wall-clock nanoseconds, in the tickets' time zone, of UTC nanoseconds."""
+        if self.tz is None:
+            return stamps_ns
+        index = pd.DatetimeIndex(stamps_ns.view("M8[ns]")).tz_localize("UTC").tz_convert(self.tz)
+        return np.asarray(index.tz_localize(None).asi8)
 
-    def group_feedback(self, frame: pd.DataFrame):
-        """Group a frame aligned with (a subset of) ``feedback`` by grid position."""
-        gid = pd.Series(self.feedback_gid, index=self.feedback.index).loc[frame.index].to_numpy()
-        return frame.groupby(gid, sort=False)
+    # --- per-cell sums --------------------------------------------------------------------
 
-    def sums(self, positions: np.ndarray, **columns) -> pd.DataFrame:
-        """Per-grid-cell sums of each column (bools count), via bincount."""
-        keep = positions >= 0
-        size = len(self.grid)
-        out = {name: np.bincount(positions[keep], weights=np.asarray(values, dtype="float64")[keep], minlength=size)
-               for name, values in columns.items()}
-        return pd.DataFrame(out, index=pd.RangeIndex(size))
+    def sums(self, positions: np.ndarray, weights=None) -> np.ndarray:
+        """Per-cell sum of ``weights`` (bools count; None counts rows), via bincount."""
+        if positions is self.gid:  # the tickets' positions: checked for -1 once
+            keep = self._gid_keep
+        else:
+            keep = None if positions.min(initial=0) >= 0 else positions >= 0
+        w = None if weights is None else np.asarray(weights, dtype="float64")
+        if keep is not None:
+            positions = positions[keep]
+            w = None if w is None else w[keep]
+        return np.bincount(positions, weights=w, minlength=self.size).astype("float64")
+
+    @cached_property
+    def _gid_keep(self) -> np.ndarray | None:
+        return None if self.gid.min(initial=0) >= 0 else self.gid >= 0
+
+    @cached_property
+    def layout(self) -> GroupLayout:
+        """The tickets in cell order, shared by every per-cell median and sort."""
+        return GroupLayout(self.gid, self.size)
+
+    @cached_property
+    def ticket_counts(self) -> np.ndarray:
+        """Tickets per cell (a cell with none has its sums shown as NaN, not 0)."""
+        return self.sums(self.gid)
+
+    def present_sums(self, positions: np.ndarray, weights, present: np.ndarray) -> np.ndarray:
+        """Per-cell sums, NaN in cells without rows (as a groupby sum over the rows would)."""
+        return np.where(present > 0, self.sums(positions, weights), np.nan)
+
+    def wants(self, *metric_ids: str) -> bool:
+        """Whether any of these metrics is asked for."""
+        return self.wanted is None or any(m in self.wanted for m in metric_ids)
+
+    # --- timestamps and durations -------------------------------------------------------
+
+    def has(self, column: str) -> bool:
+        return column in self.tickets.columns
+
+    @cached_property
+    def created_ns(self) -> np.ndarray:
+        return utc_ns(self.tickets["created_at"])
+
+    def known_ns(self, column: str) -> np.ndarray:
+        """A timestamp column as nanoseconds, :data:`NAT` where missing or after ``as_of``."""
+        cache = self.__dict__.setdefault("_known", {})
+        if column not in cache:
+            if column in self.tickets.columns:
+                ns = utc_ns(self.tickets[column])
+                cache[column] = np.where(ns <= self.as_of_ns, ns, NAT)  # NAT is below any time
+            else:
+                cache[column] = np.full(self.n_tickets, NAT, dtype=np.int64)
+        return cache[column]
+
+    def known_by(self, column: str) -> pd.Series:
+        """The timestamp column with values after ``as_of`` treated as not yet happened."""
+        values = pd.DatetimeIndex(self.known_ns(column).view("M8[ns]")).tz_localize("UTC")
+        values = values.tz_convert(self.tz) if self.tz is not None else values.tz_localize(None)
+        return pd.Series(values, index=self.tickets.index)
 
     def hours(self, start: pd.Series, end: pd.Series) -> pd.Series:
         """Durations in hours on the chosen clock (elapsed, or business hours)."""
@@ -176,45 +425,46 @@ class Context:
             return pd.Series(self.calendar.hours_between(start, end), index=start.index, dtype="float64")
         return (end - start).dt.total_seconds() / 3600.0
 
-    def known_by(self, column: str) -> pd.Series:
-        """The timestamp column with values after ``as_of`` treated as not yet happened."""
-        values = self.tickets[column] if column in self.tickets.columns else pd.Series(pd.NaT, index=self.tickets.index)
-        if not isinstance(values.dtype, pd.DatetimeTZDtype) and values.isna().all():
-            values = pd.Series(pd.NaT, index=self.tickets.index, dtype=self.tickets["created_at"].dtype)
-        return values.where(values <= self.as_of)
+    def hours_ns(self, start_ns: np.ndarray, end_ns: np.ndarray) -> np.ndarray:
+        """Durations in hours between nanosecond stamps (NaN where either is missing), on
+        the chosen clock; the elapsed clock rounds exactly as ``Series.dt.total_seconds() / 3600``."""
+        missing = (start_ns == NAT) | (end_ns == NAT)
+        if self.calendar is not None:
+            tz = self.tz or "UTC"
+            as_series = [pd.Series(pd.DatetimeIndex(np.where(missing, NAT, x).view("M8[ns]")).tz_localize("UTC")
+                                   .tz_convert(tz)) for x in (start_ns, end_ns)]
+            return np.asarray(self.calendar.hours_between(*as_series), dtype="float64")
+        hours = (end_ns - start_ns) / _NS_PER_SECOND
+        hours /= 3600.0
+        if missing.any():
+            hours[missing] = np.nan
+        return hours
 
-    def along(self, series: pd.Series) -> pd.Series:
-        """An aggregate indexed by grid position, as a Series on the full grid."""
-        if isinstance(getattr(series, "index", None), pd.MultiIndex):
-            return series  # already on the grid
-        values = pd.Series(series).reindex(pd.RangeIndex(len(self.grid)))
-        return pd.Series(values.to_numpy(), index=self.grid)
+    def waited(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(finished, hours): whether ``column`` happened by ``as_of``, and the hours from
+        creation to it, or to ``as_of`` for those still waiting (their censored wait)."""
+        cache = self.__dict__.setdefault("_waited", {})
+        if column not in cache:
+            end = self.known_ns(column)
+            finished = end != NAT
+            cache[column] = finished, self.hours_ns(self.created_ns, np.where(finished, end, self.as_of_ns))
+        return cache[column]
+
+    def column(self, name: str, fill, dtype) -> np.ndarray:
+        """A nullable tickets column as a NumPy array with missing values filled."""
+        return self.tickets[name].fillna(fill).to_numpy(dtype=dtype)
 
 
-def tidy(ctx: Context, metric: str, *, value, numerator=None, denominator=None, n,
-         count: bool = False) -> pd.DataFrame:
-    """One metric's rows over the full grid.
+def compensated_sums(positions: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per-cell sums of float values skipping NaN, with pandas' compensated (Kahan)
+    summation, so that sums and means of durations are bit-for-bit ``groupby().sum()``;
+    NaN in cells without rows.
 
-    Empty groups give n = 0 and a NaN value, except counts, whose value is then 0.
+    >>> compensated_sums(np.array([0, 0, 2, -1]), np.array([0.1, 0.2, np.nan, 5.0]), 3)
+    array([0.3, nan, 0. ])
     """
-    def aligned(x):
-        if x is None:
-            return pd.Series(np.nan, index=ctx.grid, dtype="float64")
-        return ctx.along(x).astype("float64")
-
-    n = aligned(n).fillna(0).astype("int64")
-    value = aligned(value)
-    frame = pd.DataFrame({
-        "metric": metric,
-        "value": value.fillna(0) if count else value.where(n > 0),
-        "numerator": aligned(numerator),
-        "denominator": aligned(denominator),
-        "n": n,
-    }, index=ctx.grid)
-    return frame
-
-
-def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
-    """num / den with NaN, not an error or inf, where den is 0."""
-    den = den.astype("float64")
-    return num.astype("float64") / den.where(den > 0)
+    keep = positions >= 0
+    cells = pd.Categorical.from_codes(positions[keep], categories=np.arange(size))
+    sums = pd.Series(values[keep]).groupby(cells, observed=False).sum().to_numpy()
+    rows = np.bincount(positions[keep], minlength=size)
+    return np.where(rows > 0, sums, np.nan)

@@ -1,59 +1,62 @@
 """Speed metrics: first response and resolution times, with the tickets still waiting
-counted as right-censored (Kaplan-Meier) next to the plain medians."""
+counted as right-censored (Kaplan-Meier) next to the plain medians.
+
+The Kaplan-Meier median is statsmodels' ``SurvfuncRight(...).quantile(0.5)`` computed
+for every group at once (:func:`svcinsight.metrics.grouped.km_medians`, checked against
+statsmodels in the tests); the plain quantiles reuse the same within-group sort.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-from statsmodels.duration.survfunc import SurvfuncRight
 
-from svcinsight.metrics.context import Context, tidy
+from svcinsight.metrics import grouped
+from svcinsight.metrics.context import Context, Result, compensated_sums
 
-
-def _km_median(durations: np.ndarray, finished: np.ndarray) -> float:
-    if len(durations) == 0 or not finished.any():
-        return np.nan
-    # statsmodels rejects negative times; a zero wait is a real, instant response
-    return float(SurvfuncRight(np.clip(durations, 0, None), finished.astype(int)).quantile(0.5))
+_NAMES = {0.5: "median", 0.9: "p90"}
 
 
 def duration_rows(ctx: Context, *, end_column: str, prefix: str, quantiles=(0.5, 0.9),
-                  mean: bool = False, km: bool = True) -> list[pd.DataFrame]:
-    t = ctx.tickets
-    if end_column not in t.columns:
+                  mean: bool = False, km: bool = True) -> list[Result]:
+    if not ctx.has(end_column):
         return []
-    end = ctx.known_by(end_column)
-    finished = end.notna()
-    # time so far for tickets still waiting at as_of: their censored duration
-    waited = ctx.hours(t["created_at"], end.where(finished, ctx.as_of))
-    hours = waited.where(finished)
-    grouped = ctx.group(pd.DataFrame({"h": hours}))["h"]
-    n = grouped.count()
+    quantiles = tuple(q for q in quantiles if ctx.wants(f"{prefix}_{_NAMES[q]}_h"))
+    mean = mean and ctx.wants(f"{prefix}_mean_h")
+    km = km and ctx.wants(f"{prefix}_km_median_h")
+    if not (quantiles or mean or km):
+        return []
+    finished, waited = ctx.waited(end_column)
+    hours = np.where(finished, waited, np.nan)
+    present = ctx.ticket_counts
+    gid = ctx.gid
+    # per cell: finished tickets with a duration (a groupby count over the cell's tickets)
+    n = ctx.present_sums(gid, ~np.isnan(hours), present)
     out = []
-    names = {0.5: "median", 0.9: "p90"}
-    if quantiles:
-        q = grouped.quantile(list(quantiles)).unstack(-1)
-        for level in quantiles:
-            out.append(tidy(ctx, f"{prefix}_{names[level]}_h", value=q[level], n=n))
-    if mean:
-        out.append(tidy(ctx, f"{prefix}_mean_h", value=grouped.mean(), numerator=grouped.sum(), denominator=n, n=n))
     if km:
-        frame = pd.DataFrame({"h": waited, "done": finished})
-        values, done_counts, totals = {}, {}, {}
-        for key, part in ctx.group(frame):
-            h, d = part["h"].to_numpy(dtype="float64"), part["done"].to_numpy(dtype=bool)
-            ok = ~np.isnan(h)
-            values[key] = _km_median(h[ok], d[ok])
-            done_counts[key], totals[key] = int(d[ok].sum()), int(ok.sum())
-        index = pd.Index(list(values), dtype="int64")
-        out.append(tidy(ctx, f"{prefix}_km_median_h", value=pd.Series(list(values.values()), index=index),
-                        numerator=pd.Series(list(done_counts.values()), index=index),
-                        denominator=pd.Series(list(totals.values()), index=index),
-                        n=pd.Series(list(totals.values()), index=index)))
+        # the finished durations sorted within cells serve the quantiles too
+        finished_only = grouped.sort_within_groups(hours, gid, ctx.size, ctx.layout)
+        still_waiting = grouped.sort_within_groups(np.where(finished, np.nan, waited), gid, ctx.size, ctx.layout)
+        medians = grouped.km_medians(finished_only, still_waiting)
+        events = ctx.present_sums(gid, finished & ~np.isnan(waited), present)
+        total = ctx.present_sums(gid, ~np.isnan(waited), present)
+        km_result = Result(f"{prefix}_km_median_h", medians, np.nan_to_num(total), events, total)
+    else:
+        km_result, finished_only = None, None
+    if quantiles:
+        q = grouped.quantiles(hours, gid, ctx.size, quantiles, sorted_groups=finished_only, layout=ctx.layout)
+        for j, level in enumerate(quantiles):
+            out.append(Result(f"{prefix}_{_NAMES[level]}_h", q[:, j], np.nan_to_num(n)))
+    if mean:
+        total_hours = compensated_sums(gid, hours, ctx.size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            average = total_hours / n
+        out.append(Result(f"{prefix}_mean_h", average, np.nan_to_num(n), total_hours, n))
+    if km_result is not None:
+        out.append(km_result)
     return out
 
 
-def rows(ctx: Context, *, km: bool = True) -> list[pd.DataFrame]:
+def rows(ctx: Context, *, km: bool = True) -> list[Result]:
     return [
         *duration_rows(ctx, end_column="first_response_at", prefix="frt", mean=True, km=km),
         *duration_rows(ctx, end_column="resolved_at", prefix="resolution", km=km),

@@ -62,6 +62,8 @@ def metric_values(tickets: pd.DataFrame, metric: str, *, feedback: pd.DataFrame 
     if metric == "resolution_rate":
         return t.assign(value=resolved.astype("float64"))
     if metric == "fcr_rate":
+        if "contacts" not in t.columns and "reopened" not in t.columns:  # as compute: no guess
+            raise ValueError("fcr_rate needs a contacts or a reopened column")
         contacts = t["contacts"].fillna(1) if "contacts" in t.columns else 1
         reopened = t["reopened"].fillna(0) if "reopened" in t.columns else 0
         return t.assign(value=((contacts <= 1) & (reopened <= 0)).astype("float64"))[resolved]

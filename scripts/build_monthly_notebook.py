@@ -8,11 +8,13 @@ cells = [
          "parameters below; `svcinsight run` renders it to HTML without code. Cells tagged "
          "`notebook-only` (like this one) are left out of the HTML. Every number comes from the "
          "library: a cell here only calls it and shows the result."),
-    code('unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "../params/ecommerce.yaml"\nsummary_path = None',
+    code('unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "../params/ecommerce.yaml"\nsummary_path = None\n'
+         'staged_store = None',
          metadata={"tags": ["parameters"]}),
     note("One call validates the parameters and loads the unit's data once, with its quality ledgers."),
     code('import matplotlib.pyplot as plt\nimport svcinsight as si\n\n'
-         'unit_report = si.report.prepare(unit=unit, month=month, params_path=params_path)\n'
+         'unit_report = si.report.prepare(unit=unit, month=month, params_path=params_path, '
+         'staged_store=staged_store)\n'
          f'{S}.title(unit_report)'),
     code(f'{S}.heading(unit_report, "intro")'),
     code(f'{S}.heading(unit_report, "headline")'),
@@ -41,6 +43,9 @@ cells = [
     code(f'{S}.top_issues(unit_report)'),
     code(f'{S}.heading(unit_report, "drivers")'),
     code(f'{S}.driver_chart(unit_report)'),
+    code(f'{S}.heading(unit_report, "plan")'),
+    code('si.plan.report.chart(unit_report)'),
+    code('si.plan.report.summary(unit_report)'),
     code(f'{S}.heading(unit_report, "mix")'),
     code(f'{S}.mix(unit_report, rows="category", cols="channel")'),
     code(f'{S}.heading(unit_report, "quality")'),

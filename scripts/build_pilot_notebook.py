@@ -11,12 +11,13 @@ cells = [
          "defined under `pilots:` in the unit's params file. Cells tagged `notebook-only` (like "
          "this one) are left out of the rendered report. Every number comes from the library: "
          "a cell here only calls it and shows the result."),
-    code('unit = "ecommerce"\npilot = "smart routing"\nparams_path = "../params/ecommerce.yaml"',
+    code('unit = "ecommerce"\npilot = "smart routing"\nparams_path = "../params/ecommerce.yaml"\n'
+         'staged_store = None',
          metadata={"tags": ["parameters"]}),
     note("One call validates the parameters, reads the pilot's definition and loads every "
          "source once (with the control units), checking that the pilot's units are in the data."),
     code("import matplotlib.pyplot as plt\nimport svcinsight as si\n\n"
-         "study = si.pilot.prepare(unit=unit, pilot=pilot, params_path=params_path)\n"
+         "study = si.pilot.prepare(unit=unit, pilot=pilot, params_path=params_path, staged_store=staged_store)\n"
          "study.title()"),
     code('study.heading("change")'),
     code("study.describe()"),

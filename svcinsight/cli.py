@@ -37,7 +37,8 @@ def _print_results(results) -> int:
 
 def _run_options(args) -> dict:
     return {"workers": args.workers, "output": args.output, "timeout": args.timeout, "force": args.force,
-            "progress": not args.no_progress}
+            "progress": not args.no_progress, "executor": getattr(args, "executor", "local"),
+            "scheduler": getattr(args, "scheduler", None)}
 
 
 def cmd_run(args) -> int:
@@ -50,7 +51,9 @@ def cmd_run(args) -> int:
 
 
 def _print_index(results, output: str, month: str) -> None:
-    index = Path(output) / month / "index.html"
+    from svcinsight.report.runner import local_path
+
+    index = local_path(output) / month / "index.html"  # output may be a file:// URL
     if index.exists():
         print(f"index: {index}")
 
@@ -92,6 +95,39 @@ def cmd_validate(args) -> int:
             else:
                 print(f"  {name:<8} {result.summary()}")
     return EXIT_FAILED if problems else EXIT_OK
+
+
+def cmd_stage(args) -> int:
+    from svcinsight import staging
+    from svcinsight.report.params import ParamsError, load_params, unit_files
+    from svcinsight.report.unit import parse_month
+
+    month = parse_month(args.month)
+    files = unit_files(args.params_dir, _units(args.units))
+    if not files:
+        raise ParamsError(f"no unit params files (*.yaml) in {args.params_dir}")
+    store = staging.store_path(args.output)
+    print(f"staging the sources of {len(files)} unit(s) into {store}/")
+    outcomes = staging.stage(list(files.values()), store, force=args.force, workers=args.workers)
+    for o in outcomes:
+        size = f"{o.rows:>12,} rows in {o.partitions:>5,} partitions" if o.rows is not None else f"{'':>35}"
+        print(f"  {o.table:<8}  {o.status:<10}  {size}  {o.seconds:6.1f}s  {o.source}")
+        if o.error:
+            print(f"    {o.error}", file=sys.stderr)
+    print(f"what each {month} report reads (its partitions of the report window):")
+    for unit, path in files.items():
+        try:
+            rows = staging.window_rows(store, load_params(path), month)
+        except ParamsError as exc:
+            print(f"  {unit}: {exc}", file=sys.stderr)
+            continue
+        told = "raw sources (not staged)" if rows is None else ", ".join(f"{n} {r:,}" for n, r in rows.items())
+        print(f"  {unit}: {told}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        print(f"{len(failed)} source(s) could not be staged; their reports read them raw", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _read_mapping(path: Path | None) -> dict:
@@ -163,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", default="reports", help="output folder (default: reports)")
     run.add_argument("--units", help="comma-separated units to render (default: all)")
     run.add_argument("--workers", type=int, default=1, help="units rendered in parallel (default: 1)")
+    run.add_argument("--executor", choices=["local", "dask"], default="local",
+                     help="where reports render: local processes, or a Dask distributed cluster (a "
+                          "LocalCluster of --workers processes unless --scheduler is given); default: local")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask); params, "
+                          "sources, notebooks and --output must be on paths every worker can reach")
     _add_run_options(run)
     run.set_defaults(func=cmd_run)
 
@@ -178,6 +220,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=2, help="units rendered in parallel (default: 2)")
     _add_run_options(demo)
     demo.set_defaults(func=cmd_demo)
+
+    stage = sub.add_parser("stage", help="stage the units' sources once into partitioned Parquet",
+                           description="Parse and validate every source the units' params name, once, into "
+                                       "Parquet partitioned by business unit and month (<output>/_staged), where "
+                                       "`run` reads them; sources unchanged since they were staged are kept.")
+    stage.add_argument("--month", required=True, help="report month, YYYY-MM (to show what its reports read)")
+    stage.add_argument("--params-dir", default="params", help="folder of <unit>.yaml files (default: params)")
+    stage.add_argument("--output", default="reports",
+                       help="reports folder; the store is its _staged/ subfolder (default: reports)")
+    stage.add_argument("--units", help="comma-separated units whose sources to stage (default: all)")
+    stage.add_argument("--workers", type=int, default=1,
+                       help="processes staging units that share no source side by side (default: 1)")
+    stage.add_argument("--force", action="store_true", help="stage every source again, even unchanged ones")
+    stage.set_defaults(func=cmd_stage)
 
     validate = sub.add_parser("validate", help="check params files and their data sources",
                               description="Validate params files and load their sources; report every problem.")

@@ -164,8 +164,7 @@ def drivers(feedback: pd.DataFrame, tickets: pd.DataFrame | None = None,
     if tickets is not None or events is not None:
         if "ticket_id" not in frame:
             raise KeyError("feedback has no 'ticket_id' column to link it to tickets or events")
-        known = pd.concat([t["ticket_id"] for t in (tickets, events) if t is not None]).unique()
-        frame = frame[frame["ticket_id"].isin(known).fillna(False).astype(bool)]
+        frame = frame[_linked(frame["ticket_id"], [t["ticket_id"] for t in (tickets, events) if t is not None])]
     y = pd.to_numeric(frame[outcome]).astype(float).to_numpy()
 
     candidates: list[tuple[str, str, str, str | None, np.ndarray, float]] = []
@@ -247,6 +246,17 @@ def drivers(feedback: pd.DataFrame, tickets: pd.DataFrame | None = None,
     out.attrs.update(outcome=outcome, method=method, effect_unit=unit, n=len(y),
                      dropped=dropped, confidence=confidence)
     return out
+
+
+def _linked(ids: pd.Series, sources: list[pd.Series]) -> np.ndarray:
+    """Whether each of ``ids`` occurs in any of ``sources`` (ticket ids of tickets, events).
+
+    The sources hold far more ids than the feedback: their ids are checked against the
+    feedback's few (a small lookup table) instead of building one from all of theirs.
+    """
+    wanted = ids.dropna().unique()
+    found = pd.concat([s[s.isin(wanted) | s.isna()] for s in sources]).unique()
+    return ids.isin(found).fillna(False).to_numpy(dtype=bool)
 
 
 def _independent(columns: list[np.ndarray], tolerance: float = 1e-8) -> list[int]:

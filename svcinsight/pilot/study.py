@@ -184,7 +184,8 @@ class PilotStudy:
 
 
 def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Path,
-            data: Dataset | None = None, ledgers: dict | None = None) -> PilotStudy:
+            data: Dataset | None = None, ledgers: dict | None = None,
+            staged_store: str | Path | None = None) -> PilotStudy:
     """Validate the pilot notebook's parameters and load the data, once.
 
     Parameters
@@ -199,6 +200,10 @@ def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Pat
     data, ledgers : Dataset and dict, optional
         The unit's sources already loaded (all units, not scoped to this one), so a
         caller that has them (the monthly report) does not read them again.
+    staged_store : str or Path, optional
+        A staged store (see :mod:`svcinsight.staging`): the pilot's units are read
+        from it over the weeks the evaluation compares; without a valid staged copy
+        of the tickets or feedback the raw sources are read.
 
     Returns
     -------
@@ -221,6 +226,14 @@ def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Pat
         raise ParamsError(f"{params_path}: pilots: {error}") from None
     # the designs need tickets and answers only; stage events are the bulk of a source
     # and are not read
+    cache = {}
+    if data is None and staged_store is not None:
+        from svcinsight.staging import read_pilot
+
+        staged = read_pilot(staged_store, params, [definition])
+        if staged is not None:
+            # the latest time of every unit's data, as the whole sources have it
+            data, ledgers, cache["as_of"] = staged.data, staged.ledgers, staged.as_of
     if data is None:
         needed = params.sources.model_copy(update={"events": None, "orders": None})
         data, ledgers = load_sources(params.model_copy(update={"sources": needed}))
@@ -245,7 +258,7 @@ def prepare(*, unit: str, pilot: str | int | None = None, params_path: str | Pat
         calendar = BusinessCalendar.from_params({"timezone": params.timezone, **params.calendar})
     holidays = params.calendar.get("holidays", "CN") if params.calendar else "CN"
     return PilotStudy(params=params, definition=definition, data=data, ledgers=ledgers,
-                      calendar=calendar, holidays=holidays)
+                      calendar=calendar, holidays=holidays, _cache=cache)
 
 
 def _choose(pilots: list, pilot, params_path, error_type) -> dict:

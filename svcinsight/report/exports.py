@@ -73,5 +73,28 @@ def write_exports(unit: UnitData, folder: str | Path) -> dict[str, Path]:
     stem = f"{unit.params.unit}-tickets"
     paths = {"csv": folder / f"{stem}.csv", "xlsx": folder / f"{stem}.xlsx"}
     _atomic(paths["csv"], lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic(paths["xlsx"], lambda p: local.to_excel(p, index=False, sheet_name="tickets"))
+    _atomic(paths["xlsx"], lambda p: _write_xlsx(local, p, sheet_name="tickets"))
     return paths
+
+
+def _write_xlsx(frame: pd.DataFrame, path, *, sheet_name: str) -> None:
+    """``frame`` as one Excel sheet with a bold header row and empty cells for missing values,
+    streamed row by row (openpyxl's write-only mode: a few times faster than
+    ``DataFrame.to_excel``, which builds every cell in memory first)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name)
+    bold = Font(bold=True)
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+    for row in zip(*columns):
+        sheet.append(row)
+    book.save(path)

@@ -18,15 +18,17 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 from svcinsight import config
+from svcinsight.report import kernels
+from svcinsight.report.kernels import KERNELS
 from svcinsight.report.params import ParamsError, load_params, unit_files
 
 NOTEBOOK = "monthly_report.ipynb"
@@ -152,16 +154,25 @@ def _is_dead_kernel(exc: BaseException) -> bool:
 class _UnitLog:
     """Papermill's cell log (``log_output=True``) and the runner's notes in one file per report."""
 
+    _open = 0  # unit logs open in this process (threads of one Dask worker render concurrently)
+    _lock = threading.Lock()
+    _level = logging.NOTSET
+
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.handler = logging.FileHandler(path, mode="w", encoding="utf-8")
         self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        thread = threading.get_ident()
+        self.handler.addFilter(lambda record: record.thread == thread)  # only this report's lines
         self.logger = logging.getLogger("papermill")
 
     def __enter__(self):
-        self._level = self.logger.level
-        self.logger.setLevel(logging.INFO)
+        with _UnitLog._lock:
+            if _UnitLog._open == 0:
+                _UnitLog._level = self.logger.level
+                self.logger.setLevel(logging.INFO)
+            _UnitLog._open += 1
         self.logger.addHandler(self.handler)
         return self
 
@@ -170,7 +181,10 @@ class _UnitLog:
 
     def __exit__(self, *exc) -> None:
         self.logger.removeHandler(self.handler)
-        self.logger.setLevel(self._level)
+        with _UnitLog._lock:
+            _UnitLog._open -= 1
+            if _UnitLog._open == 0:
+                self.logger.setLevel(_UnitLog._level)
         self.handler.close()
 
 
@@ -203,23 +217,34 @@ def _execute(name: str, notebook: Path, parameters: dict, params_path: Path, out
     inputs_path.unlink(missing_ok=True)  # only a successful render leaves a fingerprint
     summary_path.unlink(missing_ok=True)  # never a stale summary next to a new notebook
     attempts = 0
+    kernel = kernel_name or config.KERNEL_NAME
+    cwd = str(params_path.parent)
     with _UnitLog(log_path) as log:
         log.note(f"report {name}: notebook {notebook}, parameters {parameters}, timeout {timeout}s")
         try:
             while True:
                 attempts += 1
+                # a kernel kept from this worker's previous report (imports warm), or a new one
+                km = KERNELS.take(kernel, cwd)
+                if km is not None and km.has_kernel:
+                    log.note("reusing this worker's kernel (reset: names, figures, warnings, folder)")
+                healthy = False
                 try:
+                    # the kernel starts in cwd: no process-wide chdir, so threads may render side by side
                     pm.execute_notebook(
-                        str(notebook), str(executed), parameters=parameters,
-                        kernel_name=kernel_name or config.KERNEL_NAME, progress_bar=False, log_output=True,
-                        cwd=str(params_path.parent), execution_timeout=timeout,
+                        str(notebook), str(executed), parameters=parameters, engine_name=kernels.engine(),
+                        kernel_name=kernel, progress_bar=False, log_output=True, execution_timeout=timeout,
+                        km=km, resources={"metadata": {"path": cwd}},
                     )
+                    healthy = True
                     break
                 except Exception as exc:
                     if attempts == 1 and _is_dead_kernel(exc):
                         log.note(f"the kernel died ({_short_error(exc)}); retrying once")
                         continue
                     raise
+                finally:
+                    KERNELS.give_back(kernel, km, healthy=healthy)
             write_atomically(html_path, to_html(executed))
             if fingerprint is not None:
                 write_atomically(inputs_path, json.dumps(fingerprint, indent=2, ensure_ascii=False))
@@ -252,10 +277,12 @@ def _prepare_output(output: str | Path, month: str) -> Path:
 
 def render_unit(params_path: str | Path, month: str, *, output: str | Path = "reports",
                 notebook: str | Path | None = None, kernel_name: str | None = None,
-                timeout: int = 600, force: bool = False) -> UnitResult:
+                timeout: int = 600, force: bool = False, staged_store: str | None = None) -> UnitResult:
     """Execute and render one unit's monthly report; never raises for a unit's own failure.
 
     Skipped when its inputs are unchanged since its last successful render, unless ``force``.
+    ``staged_store`` (a path, no secrets) is passed to the notebook, which reads its
+    partitions from there (see :mod:`svcinsight.staging`).
     """
     started = time.perf_counter()
     params_path = Path(params_path).resolve()
@@ -267,6 +294,8 @@ def render_unit(params_path: str | Path, month: str, *, output: str | Path = "re
     unit = params.unit
     nb = Path(notebook).resolve() if notebook else find_notebook()
     parameters = {"unit": unit, "month": month, "params_path": str(params_path)}
+    if staged_store and accepts_parameter(nb, "staged_store"):
+        parameters["staged_store"] = str(staged_store)
     return _execute(unit, nb, parameters, params_path, out_dir, kernel_name, timeout, started,
                     fingerprint=_fingerprint(params, params_path, nb, parameters), force=force)
 
@@ -278,7 +307,8 @@ def pilot_report_name(unit: str, pilot: str) -> str:
 
 
 def render_pilot(params_path: str | Path, pilot: str, month: str, *, output: str | Path = "reports",
-                 kernel_name: str | None = None, timeout: int = 600, force: bool = False) -> UnitResult:
+                 kernel_name: str | None = None, timeout: int = 600, force: bool = False,
+                 staged_store: str | None = None) -> UnitResult:
     """Execute and render one pilot's evaluation report; never raises for its own failure."""
     started = time.perf_counter()
     params_path = Path(params_path).resolve()
@@ -287,6 +317,8 @@ def render_pilot(params_path: str | Path, pilot: str, month: str, *, output: str
     unit = params.unit
     nb = find_notebook(PILOT_NOTEBOOK)
     parameters = {"unit": unit, "pilot": pilot, "params_path": str(params_path)}
+    if staged_store and accepts_parameter(nb, "staged_store"):
+        parameters["staged_store"] = str(staged_store)
     # the pilot notebook takes no month; the month is in the fingerprint through the output folder
     return _execute(pilot_report_name(unit, pilot), nb, parameters, params_path, out_dir, kernel_name,
                     timeout, started, fingerprint=_fingerprint(params, params_path, nb, parameters),
@@ -326,6 +358,42 @@ def _short_error(exc: Exception, timeout: int | None = None) -> str:
     return "".join(traceback.format_exception_only(exc)).strip()
 
 
+def local_path(location: str | Path) -> Path:
+    """A folder given as a path or an fsspec-style ``file://`` URL, as an absolute path.
+
+    >>> str(local_path("file:///srv/reports"))
+    '/srv/reports'
+    >>> local_path("s3://bucket/reports")
+    Traceback (most recent call last):
+    ...
+    svcinsight.report.runner.ReportError: output s3://bucket/reports: only local paths and file:// URLs ...
+    """
+    text = str(location)
+    if "://" in text:
+        from urllib.parse import unquote, urlparse
+
+        url = urlparse(text)
+        if url.scheme != "file" or url.netloc not in ("", "localhost"):
+            raise ReportError(f"output {text}: only local paths and file:// URLs are supported "
+                              "(mount shared storage on every worker and give its path)")
+        text = unquote(url.path)
+    return Path(text).expanduser().resolve()
+
+
+def _job(fn, args: tuple, kwargs: dict):
+    """A runner job with the report name its result will carry (for a job that is lost)."""
+    from svcinsight.report.executors import Job
+
+    path = Path(args[0])
+    if fn is render_pilot:
+        try:
+            unit = load_params(path).unit
+        except ParamsError:
+            unit = path.stem
+        return Job(pilot_report_name(unit, args[1]), fn, args, kwargs, parent=unit)
+    return Job(path.stem, fn, args, kwargs)
+
+
 def _progress(total: int, enabled: bool):
     from tqdm.auto import tqdm
 
@@ -333,10 +401,24 @@ def _progress(total: int, enabled: bool):
                 file=sys.stderr, leave=False)
 
 
+def _stage(files, output: Path, workers: int = 1) -> str | None:
+    """Stage the run's sources into ``<output>/_staged`` (see :mod:`svcinsight.staging`);
+    ``None`` when that fails as a whole (each notebook then reads its raw sources)."""
+    from svcinsight.staging import stage_for_run
+
+    try:
+        store = stage_for_run(files, output, workers=workers)
+    except Exception:  # staging is an optimisation: the reports still render from the raw sources
+        logging.getLogger(__name__).warning("staging failed; notebooks read the raw sources", exc_info=True)
+        return None
+    return None if store is None else str(store)
+
+
 def run(month: str, *, params_dir: str | Path = "params", units: list[str] | None = None,
         workers: int | None = None, output: str | Path = "reports",
         notebook: str | Path | None = None, timeout: int = 600, force: bool = False,
-        progress: bool = True) -> list[UnitResult]:
+        progress: bool = True, executor: str = "local", scheduler: str | None = None,
+        keep_kernels: bool = True, stage: bool = True) -> list[UnitResult]:
     """Render every unit's report for ``month`` (``YYYY-MM``), and the evaluation report of
     each pilot that ran that month; returns one result per report.
 
@@ -344,38 +426,49 @@ def run(month: str, *, params_dir: str | Path = "params", units: list[str] | Non
     are unchanged since its last successful render is ``skipped`` unless ``force``. A
     progress bar is shown on a terminal unless ``progress=False``.
 
+    ``executor="local"`` renders ``workers`` reports at a time in local processes;
+    ``executor="dask"`` submits each report to a Dask distributed cluster: the scheduler
+    at ``scheduler`` (e.g. ``tcp://10.0.0.5:8786``) or, without one, a LocalCluster of
+    ``workers`` processes. On a cluster, the params, their sources, the notebooks and
+    ``output`` must be on a filesystem every worker mounts at the same path; ``output``
+    may be a ``file://`` URL. Results, ``run.json`` and the index are the same either way.
+    Each worker keeps its kernel between its reports, reset in between (see
+    :mod:`svcinsight.report.kernels`); ``keep_kernels=False`` starts a fresh one for each.
+
+    Before any notebook starts, every source is parsed once into the staged store
+    ``<output>/_staged`` (only sources changed since are staged again), and each
+    notebook reads its unit's partitions from it; ``stage=False`` has each notebook
+    read its raw sources (see :mod:`svcinsight.staging` and docs/staging.md).
+
     Writes ``<output>/<month>/run.json`` with the per-unit status, duration, output and
     error, and ``<output>/<month>/index.html``. Raises :class:`ReportError` only for
     problems of the run as a whole (no params folder, no kernel, no notebook); a unit's
     failure is in its result.
     """
+    from svcinsight.report.executors import check_executor, run_jobs
     from svcinsight.report.index import write_index
     from svcinsight.report.unit import parse_month
 
     month = str(parse_month(month))
-    files = unit_files(params_dir, units)
+    check_executor(executor, scheduler)
+    output = local_path(output)
+    files = {unit: path.resolve() for unit, path in unit_files(params_dir, units).items()}  # workers' cwd differs
     if not files:
         raise ReportError(f"no unit params files (*.yaml) in {params_dir}")
     _check_kernel(config.KERNEL_NAME)
-    nb = Path(notebook) if notebook else find_notebook()
-    common = {"output": output, "timeout": timeout, "force": force}
+    nb = Path(notebook).resolve() if notebook else find_notebook()
+    # every source parsed once, before any notebook starts; each then reads its own slice
+    store = _stage(files.values(), output, workers or 1) if stage else None
+    common = {"output": output, "timeout": timeout, "force": force, "staged_store": store}
     jobs = [(render_unit, (path, month), {**common, "notebook": nb}) for path in files.values()]
     jobs += [(render_pilot, (path, name, month), common) for path, name in _pilot_jobs(files, month)]
-    workers = max(1, min(workers or 1, len(jobs)))
-    results: list[UnitResult | None] = [None] * len(jobs)
     with _progress(len(jobs), progress) as bar:
-        if workers == 1:
-            for i, (fn, args, kwargs) in enumerate(jobs):
-                results[i] = fn(*args, **kwargs)
-                bar.set_postfix_str(f"{results[i].unit}: {results[i].status}")
-                bar.update()
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(fn, *args, **kwargs): i for i, (fn, args, kwargs) in enumerate(jobs)}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.set_postfix_str(f"{results[futures[future]].unit}: {results[futures[future]].status}")
-                    bar.update()
+        def finished(result: UnitResult) -> None:
+            bar.set_postfix_str(f"{result.unit}: {result.status}")
+            bar.update()
+
+        results = run_jobs([_job(fn, args, kwargs) for fn, args, kwargs in jobs], workers=workers or 1,
+                           executor=executor, scheduler=scheduler, on_result=finished, keep_kernels=keep_kernels)
     out_dir = Path(output) / month
     summary = {"month": month, "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
                "units": [asdict(r) for r in results]}

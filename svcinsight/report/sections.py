@@ -503,17 +503,14 @@ def pilot_summary(unit: UnitData):
     """Results and plain-language verdicts of each pilot running this month."""
     from IPython.display import HTML
 
-    from svcinsight import pilot
-
     pilots = active_pilots(unit)
     if not pilots:
         note = "本月没有进行中的试点。" if _zh(unit) else "No pilot ran this month."
         return pd.DataFrame({"": [note]}).style.hide(axis="index")
     parts = []
     for raw in pilots:
-        # the sources this notebook already loaded (every unit's rows: the controls are there)
-        study = pilot.prepare(unit=unit.params.unit, pilot=raw.get("name"), params_path=unit.params.source_file,
-                              data=unit.source_data, ledgers=unit.ledgers)
+        # the sources this notebook already loaded, or the staged store it read from
+        study = unit.pilot_study(raw.get("name"))
         parts.append(f"<h3>{html.escape(str(raw.get('name')))}</h3>")
         parts.append(study.results_table().to_html())
         parts.append(study.verdicts().data)
@@ -614,7 +611,7 @@ def volume_charts(unit: UnitData):
     zh = _zh(unit)
     ylabel = "新建工单数" if zh else "Tickets created"
     fig, (ax_month, ax_day) = plt.subplots(2, 1, figsize=(9, 6.5), layout="constrained")
-    plots.monthly_volume(unit.data.tickets, highlight=unit.month, ax=ax_month, ylabel=ylabel)
+    plots.monthly_volume(unit.ticket_history, highlight=unit.month, ax=ax_month, ylabel=ylabel)
     plots.daily_volume(month_tickets(unit), by="channel", ax=ax_day, ylabel=ylabel,
                        legend_title="渠道" if zh else "channel", missing="（无）" if zh else "(none)")
     return _shown_once(fig)

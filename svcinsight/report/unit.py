@@ -2,12 +2,17 @@
 canonical tables, their quality ledgers, the report month and the data's as-of time.
 
 A notebook's validation cell is one call: ``unit_report = si.report.prepare(...)``.
+The tables hold the unit's rows of its report window (the report month, the 13 months
+before it and the tickets still open then; see :mod:`svcinsight.staging.window`),
+read from the staged store when the run made one (``staged_store``), else from the
+raw sources.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +22,9 @@ from svcinsight import io as si_io
 from svcinsight.dataset import Dataset
 from svcinsight.metrics import compute as compute_metrics
 from svcinsight.metrics import latest_timestamp
+from svcinsight.metrics.compute import add_changes
 from svcinsight.report.params import ParamsError, UnitParams, load_params
+from svcinsight.staging.window import ReportWindow, trim
 
 _READERS = {
     "tickets": si_io.read_tickets,
@@ -37,6 +44,10 @@ class UnitData:
     ledgers: dict = field(default_factory=dict)
     scope: dict = field(default_factory=dict)
     source_data: Dataset | None = field(default=None, repr=False)  # every unit's rows, for pilots' controls
+    window: ReportWindow | None = None  # the months read (None: everything in ``data``)
+    latest: pd.Timestamp | None = None  # the latest timestamp of the unit's whole history
+    created: pd.Series | None = field(default=None, repr=False)  # created_at of all its tickets
+    staged_store: str | None = None  # the store the data came from (None: the raw sources)
     _metrics_cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -56,9 +67,12 @@ class UnitData:
     def as_of(self) -> pd.Timestamp:
         """The latest timestamp in the unit's data, capped at the month's end.
 
-        Tickets still open at this instant count as open in the report.
+        Tickets still open at this instant count as open in the report. The latest
+        timestamp is the whole history's, also when ``data`` holds a window of it.
         """
-        latest = latest_timestamp(self.data.tickets, self.data.events, self.data.feedback)
+        latest = self.latest
+        if latest is None:
+            latest = latest_timestamp(self.data.tickets, self.data.events, self.data.feedback)
         if latest is pd.NaT or latest >= self.month_end:
             return self.month_end
         return latest
@@ -69,14 +83,38 @@ class UnitData:
 
     def metrics(self, by: tuple[str, ...] = ()) -> pd.DataFrame:
         """All metrics per month (and ``by`` groups) as of the report's as-of time, computed
-        once per grouping and reused by every section that needs them."""
+        once per grouping and reused by every section that needs them.
+
+        Months before the report window are left out: only the tickets still open in it
+        were read from them, so their numbers would be partial.
+        """
         key = tuple(by)
         if key not in self._metrics_cache:
-            self._metrics_cache[key] = compute_metrics(
+            frame = compute_metrics(
                 self.data.tickets, self.data.feedback, self.data.orders, by=key, as_of=self.as_of,
-                sla=self.params.sla, calendar=self.calendar, changes=True,
-                periods=[self.month - 1, self.month])
+                sla=self.params.sla, calendar=self.calendar, periods=[self.month - 1, self.month])
+            if self.window is not None and self.window.first is not None:
+                frame = frame[frame["period"] >= self.window.first].reset_index(drop=True)
+            self._metrics_cache[key] = add_changes(frame, by=key)
         return self._metrics_cache[key]
+
+    @property
+    def ticket_history(self) -> pd.DataFrame:
+        """``created_at`` of every ticket of the unit, whole history (the volume chart)."""
+        created = self.created if self.created is not None else self.data.tickets["created_at"]
+        return pd.DataFrame({"created_at": created})
+
+    def pilot_study(self, pilot: str | int | None):
+        """One of the unit's pilots, ready to evaluate: from the staged store when the
+        report's data came from it, else from the sources this report already loaded."""
+        from svcinsight import pilot as si_pilot
+
+        source = self.params.source_file
+        if self.staged_store is not None:
+            return si_pilot.prepare(unit=self.params.unit, pilot=pilot, params_path=source,
+                                    staged_store=self.staged_store)
+        return si_pilot.prepare(unit=self.params.unit, pilot=pilot, params_path=source,
+                                data=self.source_data, ledgers=self.ledgers)
 
     @property
     def calendar(self):
@@ -100,9 +138,22 @@ def parse_month(month: str | pd.Period) -> pd.Period:
     return pd.Period(month.strip(), freq="M")
 
 
+#: When set, every parse of a raw source appends a JSON line (process id, table, source)
+#: to this file: how a run shows which processes parsed raw sources (see docs/staging.md).
+LOAD_LOG_VARIABLE = "SVCINSIGHT_LOAD_LOG"
+
+
+def _note_load(name: str, spec) -> None:
+    path = os.environ.get(LOAD_LOG_VARIABLE)
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"pid": os.getpid(), "table": name, "source": spec.describe()}) + "\n")
+
+
 def load_source(params: UnitParams, name: str):
     """Load one named source (tickets, events, feedback or orders) with its mapping."""
     spec = getattr(params.sources, name)
+    _note_load(name, spec)
     return _READERS[name](
         spec.location(),
         columns=spec.columns or None,
@@ -192,7 +243,7 @@ def scope_to_unit(ds: Dataset, business_unit: str | None) -> tuple[Dataset, dict
     return result, counts
 
 
-def prepare(*, unit: str, month: str, params_path: str | Path) -> UnitData:
+def prepare(*, unit: str, month: str, params_path: str | Path, staged_store: str | Path | None = None) -> UnitData:
     """Validate a notebook's parameters and load the unit's data, once.
 
     Parameters
@@ -203,14 +254,37 @@ def prepare(*, unit: str, month: str, params_path: str | Path) -> UnitData:
         Report month, ``YYYY-MM``.
     params_path : str or Path
         The unit's params file.
+    staged_store : str or Path, optional
+        A staged store (``svcinsight stage``; a run passes its own). The unit's
+        partitions are read from it; a source without a valid staged copy there (never
+        staged, or changed since) is read raw, as without a store.
+
+    Either way the data hold the unit's report window (see
+    :mod:`svcinsight.staging.window`), and the numbers are the same.
     """
     params = load_params(params_path)
     if params.unit != unit:
         raise ParamsError(f"{params_path}: file is for unit {params.unit!r}, notebook was started for {unit!r}")
     period = parse_month(month)
-    source_data, ledgers = load_sources(params)
-    data, scope = scope_to_unit(source_data, params.business_unit)
-    if len(data.tickets) == 0:
+    window = ReportWindow.for_month(period, goals=params.goals)
+    staged = None
+    if staged_store is not None:
+        from svcinsight.staging import read_unit
+
+        staged = read_unit(staged_store, params, period)
+    if staged is not None:
+        data, ledgers, scope, source_data = staged.data, staged.ledgers, staged.scope, None
+        latest, created = staged.latest, staged.created
+    else:
+        source_data, ledgers = load_sources(params)
+        whole, scope = scope_to_unit(source_data, params.business_unit)
+        latest = latest_timestamp(whole.tickets, whole.events, whole.feedback)
+        created = whole.tickets["created_at"]
+        data = trim(whole, window)
+        del whole
+    if scope["tickets"]["unit"] == 0:
         where = (params.sources.tickets or params.sources.events).describe()
         raise ParamsError(f"{params_path}: no tickets for business_unit {params.business_unit!r} in {where}")
-    return UnitData(params=params, month=period, data=data, ledgers=ledgers, scope=scope, source_data=source_data)
+    return UnitData(params=params, month=period, data=data, ledgers=ledgers, scope=scope, source_data=source_data,
+                    window=window, latest=latest, created=created,
+                    staged_store=None if staged is None else str(staged_store))

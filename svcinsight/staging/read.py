@@ -1,0 +1,330 @@
+"""Read what one report needs from the store: a unit's own partitions over its report
+window (see :mod:`svcinsight.staging.window`), or a pilot's units over the weeks its
+evaluation compares.
+
+Both return ``None`` when a source the unit names has no valid staged copy (never
+staged, or changed since): the caller then reads the raw sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from svcinsight.dataset import Dataset
+from svcinsight.staging.keys import plan_sources
+from svcinsight.staging.stage import valid_copy
+from svcinsight.staging.store import StagedTable
+from svcinsight.staging.window import ReportWindow
+
+_ORDER = ("tickets", "events", "feedback", "orders")
+
+
+@dataclass
+class UnitSlice:
+    """A unit's report inputs read from the store.
+
+    Attributes
+    ----------
+    data : Dataset
+        The unit's rows of the window (as :func:`~svcinsight.staging.window.trim` of
+        the unit's scoped sources).
+    ledgers : dict
+        Each loaded source's quality ledger, as the raw loader made it.
+    scope : dict
+        ``{table: {"all": rows kept in the source, "unit": the unit's rows}}`` over the
+        whole history (as :func:`svcinsight.report.scope_to_unit` counts them).
+    latest : Timestamp
+        The latest timestamp in the unit's tickets, events and feedback, whole history.
+    created : Series
+        ``created_at`` of every ticket of the unit, whole history (the volume chart).
+    files : dict
+        ``{table: [Parquet files read]}``.
+    """
+
+    data: Dataset
+    ledgers: dict
+    scope: dict
+    latest: pd.Timestamp
+    created: pd.Series
+    window: ReportWindow
+    files: dict = field(default_factory=dict)
+
+
+def _open(store, params, tables=_ORDER) -> dict[str, StagedTable] | None:
+    planned = plan_sources(params)
+    opened = {}
+    for name in tables:
+        if name not in planned:
+            continue
+        staged = valid_copy(store, planned[name])
+        if staged is None:
+            return None
+        opened[name] = staged
+    return opened
+
+
+def _ledgers(opened: dict[str, StagedTable]) -> dict:
+    from svcinsight.staging.ledgers import read_ledger
+
+    return {name: read_ledger(t.manifest["ledger"], t.folder) for name, t in opened.items()
+            if t.manifest.get("ledger") is not None}
+
+
+def _units(staged: StagedTable, business_unit: str | None):
+    """The unit selection of one table for ``business_unit`` (``None``: every row)."""
+    if business_unit is None or not staged.has_units:
+        return None
+    return [business_unit]
+
+
+def _matching(parts: pd.DataFrame, units) -> pd.DataFrame:
+    if units is None or parts.empty:
+        return parts
+    return parts[parts["unit"].isin([u for u in units if u is not None]).fillna(False).astype(bool)]
+
+
+def _latest(tables) -> pd.Timestamp:
+    latest = pd.NaT
+    for staged, units in tables:
+        parts = _matching(staged.partitions, units)
+        if "latest" not in parts.columns:
+            continue
+        stamps = pd.to_datetime(parts["latest"].dropna(), format="ISO8601", utc=True)
+        if len(stamps):
+            value = stamps.max().tz_convert(staged.timezone)
+            latest = value if latest is pd.NaT else max(latest, value)
+    return latest
+
+
+def _old_months(tickets: StagedTable, units, first: str, start: pd.Timestamp) -> list[str]:
+    """Months before the window holding a ticket still unresolved when it began."""
+    parts = _matching(tickets.partitions, units)
+    if parts.empty or "month" not in parts.columns:
+        return []
+    old = parts[(parts["month"] < first).fillna(False).astype(bool)]
+    if "unresolved" not in old.columns:
+        return sorted(old["month"].dropna().unique())
+    resolved_max = pd.to_datetime(old["resolved_max"], format="ISO8601", utc=True)
+    active = (old["unresolved"] > 0) | (resolved_max >= start).fillna(False).astype(bool)
+    return sorted(old.loc[active.to_numpy(), "month"].dropna().unique())
+
+
+def _tickets_expression(tickets: StagedTable, units, first: str | None, last: str | None,
+                        start: pd.Timestamp | None):
+    """Tickets created from ``first`` to ``last``, and earlier ones unresolved at ``start``."""
+    import pyarrow.dataset as ds
+
+    window = tickets.expression(units=units, months=(first, last))
+    if first is None:
+        return window
+    old = _old_months(tickets, units, first, start)
+    if not old:
+        return window
+    unresolved = ds.field("resolved_at").is_null() | (ds.field("resolved_at") >= start.to_pydatetime())
+    _, month_field = tickets._fields()
+    carried = tickets.expression(units=units, rows=month_field.isin(old))
+    if "resolved_at" in tickets.manifest["columns"]:
+        carried = carried & unresolved
+    return window | carried
+
+
+def read_unit(store: str | Path, params, month) -> UnitSlice | None:
+    """The unit's report inputs for ``month`` from the store, or ``None`` when a source
+    has no valid staged copy.
+
+    Raises
+    ------
+    svcinsight.report.ParamsError
+        ``business_unit`` is set but the tickets carry no business unit (as the raw
+        path raises).
+    """
+    import pyarrow.dataset as ds
+
+    from svcinsight.report.params import ParamsError
+
+    opened = _open(store, params)
+    if opened is None:
+        return None
+    bu = params.business_unit
+    tickets = opened["tickets"]
+    if bu is not None and not tickets.has_units:
+        raise ParamsError(
+            f"params name business_unit {bu!r} but the tickets source has no "
+            "business_unit column to select it by (map one in sources.tickets.columns)")
+    window = ReportWindow.for_month(month, goals=params.goals)
+    first, last = window.months_from(), str(window.last)
+    start = window.first_instant(params.timezone)
+    units = {name: _units(t, bu) for name, t in opened.items()}
+    files, tables = {}, {}
+    expr = _tickets_expression(tickets, units["tickets"], first, last, start)
+    files["tickets"] = tickets.files(expr)
+    tables["tickets"] = tickets.read(expr)
+    created = tickets.read(tickets.expression(units=units["tickets"]), columns=["created_at"])["created_at"]
+    if "events" in opened:
+        events = opened["events"]
+        expr = events.expression(units=units["events"], months=(first, last))
+        if first is not None:
+            carried = tables["tickets"].loc[tables["tickets"]["created_at"] < start, "ticket_id"]
+            if len(carried):
+                _, month_field = events._fields()
+                old = sorted(set(_old_months(tickets, units["tickets"], first, start)))
+                expr = expr | events.expression(units=units["events"], rows=month_field.isin(old)
+                                                & ds.field("ticket_id").isin(carried.dropna().tolist()))
+        files["events"] = events.files(expr)
+        tables["events"] = events.read(expr)
+    for name in ("feedback", "orders"):
+        if name in opened:
+            staged = opened[name]
+            expr = staged.expression(units=units[name], months=(first, last))
+            files[name] = staged.files(expr)
+            tables[name] = staged.read(expr, dedupe=units[name] is None)
+    scope = {}
+    for name in _ORDER:
+        if name in opened:
+            staged = opened[name]
+            total = int(staged.manifest["rows"])
+            parts = _matching(staged.partitions, units[name])
+            scope[name] = {"all": total, "unit": total if units[name] is None else int(parts["rows"].sum())}
+    latest = _latest([(opened[n], units[n]) for n in ("tickets", "events", "feedback") if n in opened])
+    return UnitSlice(data=Dataset(**tables), ledgers=_ledgers(opened), scope=scope, latest=latest,
+                     created=created, window=window, files=files)
+
+
+# --- pilots --------------------------------------------------------------------------
+
+@dataclass
+class PilotSlice:
+    """A pilot's data read from the store: tickets and feedback of its units (every
+    unit's, unless the controls are listed) from a month before its windows on."""
+
+    data: Dataset
+    ledgers: dict
+    as_of: pd.Timestamp
+    first_month: str | None
+    files: dict = field(default_factory=dict)
+
+
+def _span(staged: StagedTable, units) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    parts = _matching(staged.partitions, units)
+    if parts.empty or "first_stamp" not in parts.columns:
+        return None
+    lo = pd.to_datetime(parts["first_stamp"].dropna(), format="ISO8601", utc=True)
+    hi = pd.to_datetime(parts["last_stamp"].dropna(), format="ISO8601", utc=True)
+    if lo.empty:
+        return None
+    tz = staged.timezone
+    return lo.min().tz_convert(tz), hi.max().tz_convert(tz)
+
+
+def _first_month(definitions, spans) -> str | None:
+    """A month before the earliest window any of the pilots' metrics can get (the
+    chart shows a week before it), or ``None`` when it cannot be told."""
+    from svcinsight.pilot.windows import WEEK, pilot_windows
+
+    earliest = None
+    for d in definitions:
+        for span in spans:
+            if span is None:
+                continue
+            try:
+                w = pilot_windows(pd.Series(list(span)), pilot_start=d.start, pre=d.pre, post=d.post,
+                                  pilot_end=d.end)
+            except ValueError:
+                return None  # the design reports it; read everything so it reports the same
+            begin = w.pre.start - WEEK
+            earliest = begin if earliest is None else min(earliest, begin)
+    if earliest is None:
+        return None
+    return str(earliest.tz_localize(None).to_period("M") - 1)
+
+
+def read_pilot(store: str | Path, params, definitions) -> PilotSlice | None:
+    """The data a pilot evaluation needs, or ``None`` when the unit's tickets or feedback
+    have no valid staged copy.
+
+    Rows: tickets (and feedback) of the pilots' units and controls, every unit's when a
+    pilot's controls are ``all`` or not listed (its chart then shows every other unit),
+    created (submitted) from one month before the earliest window on, plus earlier
+    tickets still unresolved then. ``as_of`` is the latest timestamp in every unit's
+    tickets and feedback, as the raw path has it. When the rows read would not place
+    the windows where the whole history does (a unit missing, or no row before the
+    earliest window start), the whole history of those units is read instead.
+    """
+    # the designs need tickets and answers only, as on the raw path
+    opened = _open(store, params, tables=("tickets", "feedback"))
+    if opened is None:
+        return None
+    tickets = opened["tickets"]
+    units = None
+    if tickets.has_units and all(isinstance(d.controls, tuple) and d.unit_column == "business_unit"
+                                 for d in definitions):
+        units = sorted({u for d in definitions for u in (d.unit, *d.controls)})
+    feedback = opened.get("feedback")
+    fb_units = units if feedback is not None and feedback.has_units else None
+    spans = [_span(tickets, units)] + ([_span(feedback, fb_units)] if feedback is not None else [])
+    first = _first_month(definitions, spans)
+    start = None if first is None else pd.Period(first, freq="M").start_time.tz_localize(params.timezone)
+
+    def read(first, start):
+        files, tables = {}, {}
+        expr = _tickets_expression(tickets, units, first, None, start)
+        files["tickets"], tables["tickets"] = tickets.files(expr), tickets.read(expr)
+        if feedback is not None:
+            expr = feedback.expression(units=fb_units, months=(first, None))
+            files["feedback"], tables["feedback"] = feedback.files(expr), feedback.read(expr, dedupe=True)
+        return files, tables
+
+    files, tables = read(first, start)
+    if first is not None and not _covers(tickets, units, tables, spans, definitions):
+        first, start = None, None
+        files, tables = read(None, None)
+    as_of = _latest([(t, None) for t in opened.values()])
+    return PilotSlice(data=Dataset(**tables), ledgers=_ledgers(opened), as_of=as_of, first_month=first,
+                      files=files)
+
+
+def _covers(tickets: StagedTable, units, tables: dict, spans, definitions) -> bool:
+    """Whether the rows read place every window where the whole history does: every
+    unit is there, and each kind of timestamp has a row at or before the earliest
+    window start."""
+    from svcinsight.pilot.windows import pilot_windows
+
+    read_units = set(tables["tickets"]["business_unit"].dropna().astype(str)) if tickets.has_units else set()
+    all_units = set(_matching(tickets.partitions, units)["unit"].dropna().astype(str)) if tickets.has_units else set()
+    if read_units != all_units:
+        return False
+    columns = [("tickets", "created_at"), ("feedback", "submitted_at")]
+    for (name, column), span in zip(columns, spans):
+        frame = tables.get(name)
+        if span is None or frame is None or column not in frame.columns:
+            continue
+        stamps = frame[column].dropna()
+        for d in definitions:
+            w = pilot_windows(pd.Series(list(span)), pilot_start=d.start, pre=d.pre, post=d.post, pilot_end=d.end)
+            if stamps.empty or stamps.min() > w.pre.start:
+                return False
+    return True
+
+
+def window_rows(store: str | Path, params, month) -> dict[str, int] | None:
+    """Rows per table in the unit's partitions of its report window (whole months, the
+    tickets carried over from earlier ones not counted): what its report reads, told
+    from the manifests alone. ``None`` when a source has no valid staged copy."""
+    opened = _open(store, params)
+    if opened is None:
+        return None
+    window = ReportWindow.for_month(month, goals=params.goals)
+    first, last = window.months_from(), str(window.last)
+    rows = {}
+    for name, staged in opened.items():
+        parts = _matching(staged.partitions, _units(staged, params.business_unit))
+        if parts.empty:
+            rows[name] = 0
+            continue
+        months = parts["month"]
+        keep = (months <= last) & (months >= first) if first is not None else months <= last
+        rows[name] = int(parts.loc[keep.fillna(False).astype(bool).to_numpy(), "rows"].sum())
+    return rows

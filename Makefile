@@ -35,7 +35,7 @@ browser:
 	fi
 
 demo: install
-	$(BIN)/svcinsight demo
+	$(BIN)/svcinsight demo --plans
 
 test: install browser
 	$(BIN)/python -m pytest

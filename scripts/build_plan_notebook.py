@@ -11,12 +11,12 @@ cells = [
          "parameters below. Cells tagged `notebook-only` (like this one) are left out of the rendered "
          "report. Every number comes from the library (`si.plan`): a cell here only calls it and shows "
          "the result."),
-    code('unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "../params/ecommerce.yaml"',
+    code('unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "../params/ecommerce.yaml"\nstaged_store = None',
          metadata={"tags": ["parameters"]}),
     note("One call validates the parameters and loads the unit's data once; the plan is computed "
          "when a cell first needs it, over the `plan.window_months` months ending with `month`."),
     code("import svcinsight as si\n\n"
-         "study = si.plan.prepare(unit=unit, month=month, params_path=params_path)\n"
+         "study = si.plan.prepare(unit=unit, month=month, params_path=params_path, staged_store=staged_store)\n"
          "study.title()"),
     code('study.heading("intro")'),
     code('study.heading("opportunities")'),

@@ -38,7 +38,7 @@ def _print_results(results) -> int:
 def _run_options(args) -> dict:
     return {"workers": args.workers, "output": args.output, "timeout": args.timeout, "force": args.force,
             "progress": not args.no_progress, "executor": getattr(args, "executor", "local"),
-            "scheduler": getattr(args, "scheduler", None)}
+            "scheduler": getattr(args, "scheduler", None), "plans": args.plans}
 
 
 def cmd_run(args) -> int:
@@ -180,6 +180,8 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--force", action="store_true",
                          help="render every report again, even those whose inputs are unchanged")
     command.add_argument("--no-progress", action="store_true", help="no progress bar")
+    command.add_argument("--plans", action="store_true",
+                         help="also render each unit's improvement plan (<unit>--plan.html)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -228,7 +228,7 @@ class PlanStudy:
         return pd.DataFrame({"": [zh if self.zh else en]}).style.hide(axis="index").format(escape="html")
 
 
-def prepare(*, unit: str, month: str, params_path: str | Path) -> PlanStudy:
+def prepare(*, unit: str, month: str, params_path: str | Path, staged_store: str | Path | None = None) -> PlanStudy:
     """Validate the plan notebook's parameters and load the unit's data, once.
 
     Parameters are those of :func:`svcinsight.report.prepare`; raises
@@ -236,7 +236,8 @@ def prepare(*, unit: str, month: str, params_path: str | Path) -> PlanStudy:
     """
     from svcinsight.report import prepare as prepare_unit
 
-    return PlanStudy(prepare_unit(unit=unit, month=month, params_path=params_path), segments=True)
+    return PlanStudy(prepare_unit(unit=unit, month=month, params_path=params_path, staged_store=staged_store),
+                     segments=True)
 
 
 def for_unit(unit_report) -> PlanStudy:

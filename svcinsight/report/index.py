@@ -87,11 +87,14 @@ def render_index(month: str, results: list, out_dir: str | Path, *, generated: d
             cells = f'<td colspan="{len(INDEX_METRICS)}"></td>'
         items = []
         for p in pilots.pop(r.unit, []):
-            label = p.unit.split("--pilot-", 1)[-1].replace("-", " ")
-            if p.status in ("ok", "skipped") and p.output:
-                items.append(f'<li>pilot: <a href="{_e(Path(p.output).name)}">{_e(label)}</a></li>')
+            if p.unit.endswith("--plan"):
+                kind, label = "improvement plan", ""
             else:
-                items.append(f'<li>pilot {_e(label)}: <span class="failed">failed</span> '
+                kind, label = "pilot", p.unit.split("--pilot-", 1)[-1].replace("-", " ")
+            if p.status in ("ok", "skipped") and p.output:
+                items.append(f'<li>{kind}: <a href="{_e(Path(p.output).name)}">{_e(label or "report")}</a></li>')
+            else:
+                items.append(f'<li>{kind} {_e(label)}: <span class="failed">failed</span> '
                              f'<span class="error">{_e(p.error)}</span></li>')
         pilot_list = f'<ul class="pilots">{"".join(items)}</ul>' if items else ""
         rows.append(f"<tr><td>{name} <small>({_e(r.unit)})</small>{pilot_list}{extra}</td>"

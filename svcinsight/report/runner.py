@@ -33,6 +33,7 @@ from svcinsight.report.params import ParamsError, load_params, unit_files
 
 NOTEBOOK = "monthly_report.ipynb"
 PILOT_NOTEBOOK = "pilot_evaluation.ipynb"
+PLAN_NOTEBOOK = "improvement_plan.ipynb"
 
 
 class ReportError(RuntimeError):
@@ -325,6 +326,33 @@ def render_pilot(params_path: str | Path, pilot: str, month: str, *, output: str
                     force=force, parent=unit)
 
 
+def plan_report_name(unit: str) -> str:
+    """File stem of a unit's improvement-plan report, e.g. ``ecommerce--plan``."""
+    return f"{unit}--plan"
+
+
+def render_plan(params_path: str | Path, month: str, *, output: str | Path = "reports",
+                kernel_name: str | None = None, timeout: int = 600, force: bool = False,
+                staged_store: str | None = None) -> UnitResult:
+    """Execute and render one unit's improvement plan (notebooks/improvement_plan.ipynb);
+    never raises for its own failure."""
+    started = time.perf_counter()
+    params_path = Path(params_path).resolve()
+    out_dir = _prepare_output(output, month)
+    try:
+        params = load_params(params_path)
+    except ParamsError as exc:  # the unit's own report says so too
+        return UnitResult(plan_report_name(params_path.stem), "failed", time.perf_counter() - started,
+                          error=str(exc), parent=params_path.stem)
+    nb = find_notebook(PLAN_NOTEBOOK)
+    parameters = {"unit": params.unit, "month": month, "params_path": str(params_path)}
+    if staged_store and accepts_parameter(nb, "staged_store"):
+        parameters["staged_store"] = str(staged_store)
+    return _execute(plan_report_name(params.unit), nb, parameters, params_path, out_dir, kernel_name, timeout,
+                    started, fingerprint=_fingerprint(params, params_path, nb, parameters), force=force,
+                    parent=params.unit)
+
+
 def _pilot_jobs(files: dict[str, Path], month: str) -> list[tuple[Path, str]]:
     """(params file, pilot name) of every pilot that ran during ``month``."""
     import pandas as pd
@@ -418,7 +446,7 @@ def run(month: str, *, params_dir: str | Path = "params", units: list[str] | Non
         workers: int | None = None, output: str | Path = "reports",
         notebook: str | Path | None = None, timeout: int = 600, force: bool = False,
         progress: bool = True, executor: str = "local", scheduler: str | None = None,
-        keep_kernels: bool = True, stage: bool = True) -> list[UnitResult]:
+        keep_kernels: bool = True, stage: bool = True, plans: bool = False) -> list[UnitResult]:
     """Render every unit's report for ``month`` (``YYYY-MM``), and the evaluation report of
     each pilot that ran that month; returns one result per report.
 
@@ -439,6 +467,9 @@ def run(month: str, *, params_dir: str | Path = "params", units: list[str] | Non
     ``<output>/_staged`` (only sources changed since are staged again), and each
     notebook reads its unit's partitions from it; ``stage=False`` has each notebook
     read its raw sources (see :mod:`svcinsight.staging` and docs/staging.md).
+
+    ``plans=True`` also renders each unit's improvement plan
+    (``notebooks/improvement_plan.ipynb``) as ``<unit>--plan.html``, linked from the index.
 
     Writes ``<output>/<month>/run.json`` with the per-unit status, duration, output and
     error, and ``<output>/<month>/index.html``. Raises :class:`ReportError` only for
@@ -462,6 +493,8 @@ def run(month: str, *, params_dir: str | Path = "params", units: list[str] | Non
     common = {"output": output, "timeout": timeout, "force": force, "staged_store": store}
     jobs = [(render_unit, (path, month), {**common, "notebook": nb}) for path in files.values()]
     jobs += [(render_pilot, (path, name, month), common) for path, name in _pilot_jobs(files, month)]
+    if plans:
+        jobs += [(render_plan, (path, month), common) for path in files.values()]
     with _progress(len(jobs), progress) as bar:
         def finished(result: UnitResult) -> None:
             bar.set_postfix_str(f"{result.unit}: {result.status}")

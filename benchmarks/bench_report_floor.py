@@ -46,7 +46,7 @@ FLOOR_CELLS = [
     ("parameters", 'unit = "ecommerce"\nmonth = "2026-10"\nparams_path = "params.yaml"\nsummary_path = None'),
     (None, "import matplotlib.pyplot as plt\nimport numpy, pandas, scipy.stats, seaborn, statsmodels.api\n"
            "import svcinsight as si\n"
-           "from svcinsight import feedback, goals, metrics, pilot, plots, privacy, process, report\n"
+           "from svcinsight import feedback, goals, metrics, pilot, plan, plots, privacy, process, report, staging\n"
            "from svcinsight.report import sections"),
 ]
 

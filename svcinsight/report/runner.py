@@ -114,7 +114,30 @@ def to_html(notebook_path: Path) -> str:
     # notes for the notebook's own readers stay out of the stakeholders' report
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
-    return add_contents(body)
+    return add_contents(with_page_title(body))
+
+
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+
+
+def with_page_title(page: str) -> str:
+    """The page's ``<title>`` (the browser tab, bookmarks) and ``lang`` from its report:
+    the first heading's text, and ``zh`` when that heading is Chinese.
+
+    >>> with_page_title('<html lang="en"><head><title>Notebook</title></head><body><h1>金融服务 — 2026-10<a>¶</a></h1>')
+    '<html lang="zh"><head><title>金融服务 — 2026-10</title></head><body><h1>金融服务 — 2026-10<a>¶</a></h1>'
+    """
+    heading = _H1.search(page)
+    if not heading:
+        return page
+    text = re.sub(r"<a\b[^>]*>.*?</a>|<[^>]+>", "", heading.group(1), flags=re.S).strip()
+    if not text:
+        return page
+    page = _TITLE.sub(lambda _: f"<title>{text}</title>", page, count=1)  # text is already HTML-escaped
+    if re.search(r"[\u4e00-\u9fff]", text):
+        page = page.replace('<html lang="en">', '<html lang="zh">', 1)
+    return page
 
 
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)

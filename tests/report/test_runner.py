@@ -45,6 +45,7 @@ def test_good_units_render_html_without_code(results, workspace):
     assert by_unit["ecommerce"].status == "ok" and by_unit["finance"].status == "ok"
     html = Path(by_unit["ecommerce"].output).read_text(encoding="utf-8")
     assert "<h1>Ecommerce — 2026-10</h1>" in html  # no title in params: from the unit id
+    assert "<title>Ecommerce — 2026-10</title>" in html and '<html lang="en">' in html
     assert "Data as of" in html and MONTH in html
     assert "Headline numbers" in html and "First response within SLA" in html
     assert "import svcinsight" not in html and "si.report.prepare" not in html  # no code cells
@@ -59,6 +60,7 @@ def test_good_units_render_html_without_code(results, workspace):
     assert not re.search(r"1[3-9]\d{9}", re.sub(r"data:image[^\"]+", "", html)), "a mobile number reached the report"
     zh = Path(by_unit["finance"].output).read_text(encoding="utf-8")
     assert "数据截至" in zh and "金融服务" in zh and "首次响应达标率" in zh
+    assert '<html lang="zh">' in zh and "<title>金融服务 — 2026-10</title>" in zh
     assert "流程与瓶颈" in zh and "agent review" in zh  # finance's own review stage is in its process tables
     # the report's own words are Chinese too: changes, source names, the canonical priorities
     assert "个百分点" in zh and " pts<" not in zh

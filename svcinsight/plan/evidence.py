@@ -61,14 +61,20 @@ def describe(cand, state: State, affected: np.ndarray, language: str) -> tuple[s
         return say["title"]["tag"].format(label=f["label"]), evidence, say["fix"]["tag"]
     metric = get(f["metric"])
     label = metric.display_label(language)
-    evidence = say["segment"].format(metric=label, column=f["column"], value=f["value"],
+    column = _COLUMNS_ZH.get(f["column"], f["column"]) if zh else f["column"]
+    evidence = say["segment"].format(metric=label, column=column, value=f["value"],
                                      current=texts.metric_value(metric.unit, f["current"], language),
                                      target=texts.metric_value(metric.unit, f["target"], language), n=n(f["n"]))
     title = say["title"]["segment"].format(metric=label if zh else label[0].lower() + label[1:],
-                                           column=f["column"], value=f["value"])
+                                           column=column, value=f["value"])
     if not zh:
         title = title[0].upper() + title[1:]
-    return title, evidence, say["fix"]["segment"].format(column=f["column"], value=f["value"])
+    return title, evidence, say["fix"]["segment"].format(column=column, value=f["value"])
+
+
+#: The segment columns' names in a Chinese plan.
+_COLUMNS_ZH = {"channel": "渠道", "category": "类别", "priority": "优先级", "customer_segment": "客户分层",
+               "team": "团队", "business_unit": "业务单元"}
 
 
 def _capped_visits(cap: StageCap, state: State) -> int:

@@ -14,14 +14,12 @@ depends on it.
 from __future__ import annotations
 
 import html
-import platform
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from svcinsight._version import __version__
+from svcinsight._version import software_versions
 from svcinsight.dataset import Dataset
 from svcinsight.metrics import get, latest_timestamp
 from svcinsight.pilot.definition import PilotDefinition
@@ -174,12 +172,7 @@ class PilotStudy:
                 ("params file", Path(p.source_file).name if p.source_file else "")]
         for name in self.data.tables():
             rows.append((f"source: {name}", getattr(p.sources, name).describe()))
-        rows += [("svcinsight", __version__), ("python", platform.python_version())]
-        for package in _PACKAGES:
-            try:
-                rows.append((package, metadata.version(package)))
-            except metadata.PackageNotFoundError:
-                pass
+        rows += software_versions(_PACKAGES)
         return pd.DataFrame(rows, columns=["item", "value"]).style.hide(axis="index")
 
 

@@ -12,14 +12,12 @@ only when it runs.
 from __future__ import annotations
 
 import html
-import platform
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from svcinsight._version import __version__
+from svcinsight._version import software_versions
 from svcinsight.dataset import Dataset
 from svcinsight.metrics import get
 from svcinsight.plan import charts, texts
@@ -216,12 +214,7 @@ class PlanStudy:
                 ("window", f"{start:%Y-%m-%d} – {(end - pd.Timedelta(days=1)):%Y-%m-%d}"),
                 ("bootstrap resamples", s.bootstrap), ("pilot power", s.power),
                 ("params file", Path(p.source_file).name if p.source_file else ""),
-                ("svcinsight", __version__), ("python", platform.python_version())]
-        for package in _PACKAGES:
-            try:
-                rows.append((package, metadata.version(package)))
-            except metadata.PackageNotFoundError:
-                pass
+                *software_versions(_PACKAGES)]
         return pd.DataFrame(rows, columns=["item", "value"]).style.hide(axis="index")
 
     def _note(self, zh: str, en: str):

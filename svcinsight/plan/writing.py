@@ -15,13 +15,12 @@ Examples
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from svcinsight.plan.pilots import PilotPlan, PilotPlans
+from svcinsight.report.runner import write_atomically
 
 
 def write_pilot_plans(plans: PilotPlans | Sequence[PilotPlan], params_path: str | Path) -> Path:
@@ -70,9 +69,9 @@ def write_pilot_plans(plans: PilotPlans | Sequence[PilotPlan], params_path: str 
                          "(is `pilots:` or `plan:` written in flow style?)")
     for entry in got:
         PilotDefinition.parse(entry)
-    _write_atomically(path, new_text)
+    write_atomically(path, new_text)
     if loaded_before and not _loads(path):
-        _write_atomically(path, text if text.endswith("\n") else text + "\n")
+        write_atomically(path, text if text.endswith("\n") else text + "\n")
         from svcinsight.report import load_params
 
         load_params(path)  # raises with the reason (the file is back as it was)
@@ -160,18 +159,3 @@ def _flow(record: dict) -> str:
 
     return yaml.safe_dump(record, default_flow_style=True, sort_keys=False, allow_unicode=True,
                           width=100000).strip()
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

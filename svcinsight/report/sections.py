@@ -4,13 +4,11 @@ parameters and versions. Each returns something Jupyter displays well."""
 from __future__ import annotations
 
 import html
-import platform
 from pathlib import Path
-from importlib import metadata
 
 import pandas as pd
 
-from svcinsight._version import __version__
+from svcinsight._version import software_versions
 from svcinsight.report.unit import UnitData
 
 #: Chinese names of the words the report's tables use as column or row labels.
@@ -117,15 +115,9 @@ def provenance(unit: UnitData) -> pd.DataFrame:
         spec = getattr(p.sources, name)
         if spec is not None:
             rows.append((f"source: {name}", spec.describe()))
-    rows.append(("svcinsight", __version__))
     rows.append(("git revision", _git_revision()))
     rows.append(("rendered at", pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")))
-    rows.append(("python", platform.python_version()))
-    for pkg in _PACKAGES:
-        try:
-            rows.append((pkg, metadata.version(pkg)))
-        except metadata.PackageNotFoundError:
-            pass
+    rows += software_versions(_PACKAGES)
     if unit.params.language == "zh":
         rows = [(_ZH.get(k) or ("数据源：" + _ZH.get(k[8:], k[8:]) if k.startswith("source: ") else k), v)
                 for k, v in rows]

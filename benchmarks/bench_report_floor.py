@@ -19,6 +19,7 @@ Before timing, the report's headline numbers (its summary JSON) are checked agai
 from __future__ import annotations
 
 import argparse
+from importlib import metadata
 import json
 import math
 import platform
@@ -227,7 +228,7 @@ def main() -> None:
         check_summary(out / "report" / MONTH / "_work" / f"{args.unit}.summary.json", params_path)
 
         floor, report = statistics.median(runs["floor"]), statistics.median(runs["report"])
-        print(f"python {platform.python_version()}, pandas {si.report.sections.metadata.version('pandas')}, "
+        print(f"python {platform.python_version()}, pandas {metadata.version('pandas')}, "
               f"{platform.machine()} {platform.system()}, {__import__('os').cpu_count()} cores")
         print(f"floor  (imports only):  median {floor:6.2f}s  runs {', '.join(f'{s:.2f}' for s in runs['floor'])}")
         print(f"report ({n_tickets // 1000}k tickets):  median {report:6.2f}s  runs {', '.join(f'{s:.2f}' for s in runs['report'])}")

@@ -269,10 +269,9 @@ def chart(unit_report, top: int = 8):
 # -- tables -----------------------------------------------------------------------------------------
 
 def _shown_once(fig):
-    import matplotlib.pyplot as plt
+    from svcinsight.plots import shown_once
 
-    plt.close(fig)
-    return fig
+    return shown_once(fig)
 
 
 def _ranked(ranking: pd.DataFrame, opps: Opportunities, language: str):

@@ -2,7 +2,7 @@
 them, so a reader can go from a number to the tickets behind it.
 
 Written next to the report as ``exports/<unit>-tickets.csv`` (UTF-8 with BOM, which
-Excel opens correctly) and ``.xlsx``. Comments are not exported (they carry customer
+Excel opens correctly) and ``.xlsx`` (written with XlsxWriter). Comments are not exported (they carry customer
 text); their tags are.
 """
 
@@ -79,22 +79,22 @@ def write_exports(unit: UnitData, folder: str | Path) -> dict[str, Path]:
 
 def _write_xlsx(frame: pd.DataFrame, path, *, sheet_name: str) -> None:
     """``frame`` as one Excel sheet with a bold header row and empty cells for missing values,
-    streamed row by row (openpyxl's write-only mode: a few times faster than
-    ``DataFrame.to_excel``, which builds every cell in memory first)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    streamed row by row (XlsxWriter's constant-memory mode: about twice as fast as
+    openpyxl's write-only mode, and many times faster than ``DataFrame.to_excel``).
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name)
-    bold = Font(bold=True)
-    header = []
-    for name in frame.columns:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
-    for row in zip(*columns):
-        sheet.append(row)
-    book.save(path)
+    Text is always written as text: a value such as ``=HYPERLINK(...)`` or ``http://...``
+    from a source field stays a string, never a formula or a link (no formula injection).
+    """
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False,
+                                           "default_date_format": "yyyy-mm-dd hh:mm:ss"})
+    try:
+        sheet = book.add_worksheet(sheet_name)
+        sheet.write_row(0, 0, [str(name) for name in frame.columns], book.add_format({"bold": True}))
+        columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+        for row, values in enumerate(zip(*columns), start=1):
+            sheet.write_row(row, 0, values)  # None: no cell
+    finally:
+        book.close()

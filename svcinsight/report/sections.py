@@ -168,10 +168,9 @@ _STATUS_ZH = {"on track": "正常推进", "at risk": "有风险", "off track": "
 
 def _shown_once(fig):
     """Return a figure for the cell to display, closed so pyplot does not show it again."""
-    import matplotlib.pyplot as plt
+    from svcinsight.plots import shown_once
 
-    plt.close(fig)
-    return fig
+    return shown_once(fig)
 
 
 def _zh(unit: UnitData) -> bool:

@@ -45,10 +45,14 @@ def _outputs(result) -> tuple[list, str]:
 
 def test_kept_kernel_is_reset_between_reports_and_dropped_after_a_failure(params, tmp_path):
     leaves = _notebook(tmp_path / "leaves.ipynb", "import matplotlib.pyplot as plt, os, sys\n"
-                       "left_behind = 1\nfig = plt.figure()\nos.chdir('/')\nprint('pid', os.getpid())")
+                       "left_behind = 1\nfig = plt.figure()\nos.chdir('/')\nprint('pid', os.getpid())\n"
+                       "import weakref\nclass Cycle: pass\ncycle = Cycle(); cycle.me = cycle\n"
+                       "sys.last_cycle = weakref.ref(cycle)  # survives the reset only as a weak reference")
     checks = _notebook(tmp_path / "checks.ipynb", "import matplotlib.pyplot as plt, os\n"
                        "print('leaked' if 'left_behind' in dir() else 'clean', len(plt.get_fignums()),\n"
-                       "      os.getcwd(), 'pid', os.getpid())")
+                       "      os.getcwd(), 'pid', os.getpid())\n"
+                       "import gc, sys\nprint('cycle', 'collected' if getattr(sys, 'last_cycle', lambda: None)() is None "
+                       "else 'kept', 'frozen', gc.get_freeze_count() > 0)")
     fails = _notebook(tmp_path / "fails.ipynb", "import os\nprint('pid', os.getpid())\nraise ValueError('bad data')")
     out = tmp_path / "out"
     with kept_kernels():
@@ -63,6 +67,9 @@ def test_kept_kernel_is_reset_between_reports_and_dropped_after_a_failure(params
     counts, text = _outputs(second)
     assert f"pid {pid}" in text, "the second report should run in the first one's kernel"
     assert text.startswith(f"clean 0 {params.parent}")  # no names, no figures; its params folder again
+    # the first report's garbage (a reference cycle) was collected, not frozen for good;
+    # the survivors of the reset are frozen out of the report's collections
+    assert "cycle collected frozen True" in text
     assert counts == _outputs(first)[0] == [1, 2, 3]  # execution counts as in a fresh kernel
     assert "reusing this worker's kernel" in Path(second.log).read_text(encoding="utf-8")
     # the failed report ran in the kept kernel; the kernel was then dropped, not reused

@@ -61,8 +61,8 @@ def _figure_digest(fig) -> str:
 
 def _shown(value):
     """What a section puts on the page, in a comparable form."""
-    if isinstance(value, Figure):
-        return ("figure", _figure_digest(value))
+    if isinstance(getattr(value, "figure", None), Figure):  # a chart as a report cell shows it
+        return ("figure", _figure_digest(value.figure))
     if isinstance(value, Styler):
         return ("table", value.set_uuid("t").to_html())
     if isinstance(value, pd.DataFrame):

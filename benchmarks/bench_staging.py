@@ -17,24 +17,33 @@ they stay unique. Stage events are kept for the tickets of the last 14 months on
 The files are CSV, as exported, in a temporary folder: by default one set per unit
 (``--layout per-unit``: each business unit exports its own), or one file per table
 holding every unit (``--layout shared``, the demo's layout; there a notebook without
-staging parses every unit's rows, and so does the staging step: the raw loader needs
-about 2 KB of memory per ticket row while it parses, so a shared file of 10M tickets
-needs ~20 GiB to load at all, see docs/staging.md).
+staging parses every unit's rows, while the staging step parses a large file in chunks
+of rows, see docs/staging.md).
 
 Each measured step runs in its own process. Memory is the peak resident set size,
 sampled every 0.1 s over the process and all its descendants (kernels included): the
 largest single process, and the sum over processes at any moment. Before any figure is
 printed, the unit's metrics loaded from the store must equal those loaded raw.
 
+``--stage-shared`` measures staging alone, on one shared file per table: the staging
+process of a ``--tickets`` history, parsed in chunks of ``--chunk-rows`` rows, against
+the stage in one piece (the whole file loaded at once, ``chunk_rows=None``) of a
+``--baseline-tickets`` history generated the same way, both in this run. Before it
+prints, it checks that the baseline staged in chunks gives the same partitions, row
+counts and ledgers as staged in one piece.
+
 Run from the project root::
 
     .venv/bin/python benchmarks/bench_staging.py [--tickets 10000000] [--units 20] [--years 10]
                                                 [--layout per-unit|shared] [--workers 2] [--keep DIR]
+    .venv/bin/python benchmarks/bench_staging.py --stage-shared [--tickets 10000000]
+                                                [--baseline-tickets 500000] [--chunk-rows 200000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import multiprocessing
 import os
@@ -249,6 +258,81 @@ with open({out!r}, "wb") as fh:
 """
 
 
+STAGE = """
+import glob, json
+from svcinsight import staging
+if __name__ == "__main__":
+    outcomes = staging.stage(sorted(glob.glob({params!r})), {store!r}, chunk_rows={chunk_rows!r})
+    bad = [(o.table, o.error) for o in outcomes if o.status != "staged"]
+    assert not bad, bad
+    print("  rows staged:", {{o.table: o.rows for o in outcomes}})
+"""
+
+
+def _store_summary(store: Path) -> dict:
+    """Per staged table: its partitions (with their stats) and its ledger's counts and issues."""
+    summary = {}
+    for manifest in sorted(store.glob("*/manifest.json")):
+        entry = json.loads(manifest.read_text(encoding="utf-8"))
+        ledger = entry.get("ledger", {})
+        summary[entry["table"]] = (entry["rows"], entry["partitions"], entry["columns"],
+                                   {k: ledger.get(k) for k in ("rows_in", "rows_kept", "rows_quarantined", "issues")})
+    return summary
+
+
+def stage_shared(args, work: Path) -> None:
+    """Staging one shared file per table in chunks vs in one piece (see the docstring)."""
+    from svcinsight.io.chunks import CHUNK_ROWS
+
+    chunk_rows = args.chunk_rows or CHUNK_ROWS
+    histories = {}
+    for name, tickets in (("baseline", args.baseline_tickets), ("large", args.tickets)):
+        started = time.perf_counter()
+        folder = work / name
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            data = pool.submit(make_data, folder / "data", tickets=tickets, units=args.units, years=args.years,
+                               layout="shared").result()
+        params = make_params(folder, data["units"], "shared")
+        sizes = {n: (folder / "data" / f"{n}.csv").stat().st_size for n in data["rows"]}
+        print(f"{name} data: {', '.join(f'{n} {r:,} rows ({sizes[n] / 2**20:,.0f} MiB)' for n, r in data['rows'].items())}"
+              f"; written in {time.perf_counter() - started:.0f} s", flush=True)
+        histories[name] = (folder, params, data)
+
+    gib = 2**30
+    base_folder, base_params, base_data = histories["baseline"]
+    pattern = str(base_params / "[!_]*.yaml")
+    print(f"staging (1 process; chunks of {chunk_rows:,} rows)")
+    floor = measure("import svcinsight, svcinsight.staging, svcinsight.report.unit, svcinsight.io.chunks\n"
+                    "import pyarrow.csv, pyarrow.dataset, pyarrow.parquet", cwd=work,
+                    label="floor: a process with staging's imports, staging nothing")
+    whole = measure(STAGE.format(params=pattern, store=str(base_folder / "whole"), chunk_rows=None), cwd=work,
+                    label=f"baseline, {base_data['rows']['tickets']:,} tickets, in one piece")
+    chunked_small = measure(STAGE.format(params=pattern, store=str(base_folder / "chunked"), chunk_rows=chunk_rows),
+                            cwd=work, label=f"baseline, {base_data['rows']['tickets']:,} tickets, in chunks")
+    a, b = _store_summary(base_folder / "whole"), _store_summary(base_folder / "chunked")
+    assert a == b, "the baseline staged in chunks differs from the baseline staged in one piece"
+    print(f"  check: the baseline's {len(a)} staged tables have the same partitions, stats, dtypes and "
+          f"ledgers in chunks as in one piece")
+    large_folder, large_params, large_data = histories["large"]
+    large = measure(STAGE.format(params=str(large_params / "[!_]*.yaml"), store=str(large_folder / "chunked"),
+                                 chunk_rows=chunk_rows),
+                    cwd=work, label=f"large, {large_data['rows']['tickets']:,} tickets, in chunks")
+
+    n_small, n_large = base_data["rows"]["tickets"], large_data["rows"]["tickets"]
+    per_ticket = (whole["largest"] - floor["largest"]) / n_small
+    print("\nfigure: staging one shared file per table (peak RSS of the staging process)")
+    print(f"  floor (imports only): {floor['largest'] / gib:.2f} GiB")
+    print(f"  in one piece, {n_small:,} tickets: {whole['seconds']:.0f} s, {whole['largest'] / gib:.2f} GiB "
+          f"({per_ticket / 1024:.1f} KiB per ticket with its events and answers, above the floor)")
+    print(f"  in chunks,    {n_small:,} tickets: {chunked_small['seconds']:.0f} s, "
+          f"{chunked_small['largest'] / gib:.2f} GiB")
+    print(f"  in chunks,    {n_large:,} tickets: {large['seconds']:.0f} s, {large['largest'] / gib:.2f} GiB "
+          f"({large['largest'] / whole['largest']:.2f}x the one-piece stage of {n_large / n_small:.0f}x fewer tickets)")
+    one_piece = floor["largest"] + per_ticket * n_large
+    print(f"  in one piece, {n_large:,} tickets would need ~{one_piece / gib:.1f} GiB (the baseline's "
+          f"memory above the floor scaled linearly): {one_piece / large['largest']:.0f}x the chunked stage")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=10_000_000, help="tickets of history in all")
@@ -258,6 +342,11 @@ def main() -> None:
     parser.add_argument("--layout", choices=["per-unit", "shared"], default="per-unit",
                         help="one set of files per unit (default), or one file per table for all units")
     parser.add_argument("--keep", type=Path, help="work folder to use and keep (default: a temporary one)")
+    parser.add_argument("--stage-shared", action="store_true",
+                        help="measure only staging one shared file per table, in chunks vs in one piece")
+    parser.add_argument("--baseline-tickets", type=int, default=500_000,
+                        help="--stage-shared: tickets of the history staged in one piece")
+    parser.add_argument("--chunk-rows", type=int, help="--stage-shared: rows per chunk (default: staging's)")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-staging-"))
@@ -265,6 +354,9 @@ def main() -> None:
     print(f"python {platform.python_version()}, pandas {pd.__version__}, {platform.machine()} "
           f"{platform.system()}, {os.cpu_count()} cores; work folder {work}")
     try:
+        if args.stage_shared:
+            stage_shared(args, work)
+            return
         started = time.perf_counter()
         # in a child process: this one stays small, so the processes it starts do too
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from svcinsight import schema
+from svcinsight.io.keyindex import KeyIndex
 from svcinsight.io.ledger import MAX_EXAMPLES, QUARANTINE_COLUMNS, empty_issues
 from svcinsight.io.parse import ParsedColumn
 
@@ -47,8 +48,12 @@ ORDER_CHECKS: Mapping[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
-def assign_reasons(table: schema.Table, parsed: Mapping[str, ParsedColumn]) -> pd.DataFrame:
+def assign_reasons(table: schema.Table, parsed: Mapping[str, ParsedColumn], *,
+                   seen: KeyIndex | None = None) -> pd.DataFrame:
     """Each row's first problem: a frame with ``reason`` and ``column`` (``<NA>`` if none).
+
+    ``seen`` holds the keys of rows kept earlier (a load in chunks): a row repeating one
+    of them is a duplicate too.
 
     Examples
     --------
@@ -74,6 +79,9 @@ def assign_reasons(table: schema.Table, parsed: Mapping[str, ParsedColumn]) -> p
     if table.key is not None and table.key in parsed:
         keys = parsed[table.key].values
         later = reason.isna() & keys.notna() & keys.where(reason.isna()).duplicated(keep="first")
+        if seen is not None and len(seen):
+            earlier = pd.Series(seen.positions(keys.where(reason.isna() & ~later)) >= 0, index=keys.index)
+            later |= earlier
         reason = reason.mask(later, "duplicate_id")
         column = column.mask(later, table.key)
     return pd.DataFrame({"reason": reason, "column": column})
@@ -111,18 +119,56 @@ def issues_table(
     columns: tuple[str, ...],
 ) -> pd.DataFrame:
     """The ledger's issues: quarantined rows by first reason, then adjusted values of kept rows."""
+    return merge_issues([issue_records(verdict, adjustments, ids)], columns)
+
+
+def issue_records(
+    verdict: pd.DataFrame,
+    adjustments: Mapping[str, Mapping[str, pd.Series]],
+    ids: pd.Series,
+) -> list[tuple]:
+    """``(reason, action, column, count, examples)`` of one load, or of one chunk of it."""
     records = []
     quarantined = verdict[verdict["reason"].notna()]
     for (why, name), group in quarantined.groupby(["reason", "column"], sort=False):
         records.append((why, "quarantined", name, len(group), _examples(ids[group.index])))
-    records.sort(key=lambda r: (REASONS.index(r[0]), columns.index(r[2])))
     kept = verdict["reason"].isna()
-    for name in columns:
-        for why in ADJUSTMENTS:
-            mask = adjustments.get(name, {}).get(why)
-            if mask is not None and (mask & kept).any():
-                hit = mask & kept
+    for name, masks in adjustments.items():
+        for why, mask in masks.items():
+            hit = mask & kept
+            if hit.any():
                 records.append((why, "adjusted", name, int(hit.sum()), _examples(ids[hit])))
+    return records
+
+
+def merge_issues(parts: list[list[tuple]], columns: tuple[str, ...]) -> pd.DataFrame:
+    """The issues table of a load from the records of its chunks, in row order: counts
+    add up and the examples are the first rows' (as a load in one piece gives them).
+
+    Examples
+    --------
+    >>> first = [("duplicate_id", "quarantined", "ticket_id", 4, ["T1", "T2", "T3", "T4"])]
+    >>> second = [("duplicate_id", "quarantined", "ticket_id", 2, ["T8", "T9"]),
+    ...           ("missing_required", "quarantined", "created_at", 1, ["T7"])]
+    >>> merge_issues([first, second], ("ticket_id", "created_at"))[["reason", "count", "examples"]]
+                 reason  count              examples
+    0  missing_required      1                  [T7]
+    1      duplicate_id      6  [T1, T2, T3, T4, T8]
+    """
+    merged: dict[tuple, list] = {}
+    for records in parts:
+        for why, action, name, count, examples in records:
+            entry = merged.setdefault((why, action, name), [0, []])
+            entry[0] += count
+            entry[1] = (entry[1] + examples)[:MAX_EXAMPLES]
+
+    def order(key):
+        why, action, name = key
+        if action == "quarantined":
+            return (0, REASONS.index(why), columns.index(name))
+        return (1, columns.index(name), ADJUSTMENTS.index(why))
+
+    records = [(*key, *merged[key]) for key in sorted(merged, key=order)]
     if not records:
         return empty_issues()
     issues = pd.DataFrame.from_records(records, columns=["reason", "action", "column", "count",

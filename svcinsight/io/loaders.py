@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import zoneinfo
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 from svcinsight import config, schema
 from svcinsight.io import checks
 from svcinsight.io.errors import DataQualityError, SchemaError
+from svcinsight.io.keyindex import KeyIndex
 from svcinsight.io.ledger import QualityLedger
 from svcinsight.io.mapping import GENERATED, XES_EVENT_COLUMNS, resolve_columns, select_columns
 from svcinsight.io.parse import ParsedColumn, parse_column
@@ -111,11 +113,8 @@ def read_table(
              reason     column  count examples
     0  duplicate_id  ticket_id      1     [A2]
     """
-    spec = _table(canonical)
-    _check_timezone(timezone)
     # Configuration mistakes fail before a possibly large source is read.
-    formats, values = _options(spec, formats, "formats"), _options(spec, values, "values")
-    _check_formats(spec, formats)
+    spec, formats, values = check_options(canonical, timezone, formats, values)
     raw = read_source(
         src, query=query, table=table, sheet_name=sheet_name, encoding=encoding,
         source_name=source_name,
@@ -126,7 +125,32 @@ def read_table(
         defaults = {k: v for k, v in XES_EVENT_COLUMNS.items() if v in raw.frame.columns}
         columns = defaults | dict(columns or {})
     column_map = resolve_columns(spec, raw.frame.columns, columns, extra_columns, source=raw.name)
+    rows = load_rows(spec, raw, column_map, timezone=timezone, formats=formats, values=values)
+    ledger = make_ledger(spec, raw.name, raw.encoding, [rows], column_map, strict=strict)
+    return rows.clean, ledger
 
+
+@dataclass
+class LoadedRows:
+    """What loading a raw frame (a whole source, or one chunk of it) gives."""
+
+    #: The kept rows, typed, indexed from 0 (None once a chunked load handed them on).
+    clean: pd.DataFrame | None
+    rows_in: int
+    #: Issue records (see :func:`svcinsight.io.checks.issue_records`).
+    records: list
+    quarantine: pd.DataFrame
+    #: The canonical columns parsed, in schema order (how issues are sorted).
+    columns: tuple[str, ...]
+    #: The key of each kept row (None when the table has no key or it was generated).
+    keys: pd.Series | None = None
+
+
+def load_rows(spec: schema.Table, raw: RawSource, column_map, *, timezone: str,
+              formats: Mapping[str, str], values: Mapping[str, Mapping],
+              seen: KeyIndex | None = None) -> LoadedRows:
+    """Parse and check the rows of ``raw`` (the rows' index numbers them in the source:
+    0 is the first data row); ``seen`` holds keys kept from earlier chunks."""
     selected = select_columns(raw.frame, column_map, source=raw.name)
     parsed = {
         name: parse_column(
@@ -135,31 +159,45 @@ def read_table(
         )
         for name in column_map.sources
     }
-    parsed.update(_generated_ids(spec, parsed, raw))
+    generated = _generated_ids(spec, parsed, raw)
+    parsed.update(generated)
 
-    verdict = checks.assign_reasons(spec, parsed)
+    verdict = checks.assign_reasons(spec, parsed, seen=seen)
     ids = checks.row_ids(spec, parsed, raw.frame.index)
     order = tuple(c for c in spec.names if c in parsed)
-    issues = checks.issues_table(
-        verdict, {name: p.adjustments for name, p in parsed.items()}, ids, order
-    )
+    records = checks.issue_records(verdict, {name: p.adjustments for name, p in parsed.items()}, ids)
     kept = verdict["reason"].isna().to_numpy()
-    ledger = QualityLedger(
-        source=raw.name, table=spec.name, rows_in=len(raw.frame),
-        rows_kept=int(kept.sum()), rows_quarantined=int((~kept).sum()),
-        encoding=raw.encoding, issues=issues,
-        quarantine=checks.quarantine_frame(raw.frame, verdict),
-    )
-    if strict and ledger.rows_quarantined:
-        raise DataQualityError(checks.strict_message(
-            issues, column_map.describe, table=spec.name, source=raw.name, rows_in=ledger.rows_in,
-        ))
     clean = pd.DataFrame(
         {name: parsed[name].values for name in order}
         | {extra: selected[extra] for extra in column_map.extras},
         index=raw.frame.index,
     )
-    return clean[kept].reset_index(drop=True), ledger
+    clean = clean[kept].reset_index(drop=True)
+    keys = clean[spec.key] if spec.key in parsed and spec.key not in generated else None
+    return LoadedRows(clean, len(raw.frame), records, checks.quarantine_frame(raw.frame, verdict),
+                      order, keys)
+
+
+def make_ledger(spec: schema.Table, source: str, encoding: str | None, parts: list[LoadedRows],
+                column_map, *, strict: bool) -> QualityLedger:
+    """The ledger of a load from its parts (one, or a chunked load's chunks in order);
+    with ``strict``, the :class:`DataQualityError` a quarantined row raises."""
+    order = parts[0].columns
+    issues = checks.merge_issues([part.records for part in parts], order)
+    rows_in = sum(part.rows_in for part in parts)
+    kept = rows_in - sum(len(part.quarantine) for part in parts)
+    quarantines = [part.quarantine for part in parts]
+    quarantine = (quarantines[0] if len(quarantines) == 1
+                  else pd.concat(quarantines, ignore_index=True))
+    ledger = QualityLedger(
+        source=source, table=spec.name, rows_in=rows_in, rows_kept=kept,
+        rows_quarantined=rows_in - kept, encoding=encoding, issues=issues, quarantine=quarantine,
+    )
+    if strict and ledger.rows_quarantined:
+        raise DataQualityError(checks.strict_message(
+            issues, column_map.describe, table=spec.name, source=source, rows_in=rows_in,
+        ))
+    return ledger
 
 
 def read_tickets(src: Source, columns=None, **options) -> tuple[pd.DataFrame, QualityLedger]:
@@ -228,6 +266,16 @@ def read_orders(src: Source, columns=None, **options) -> tuple[pd.DataFrame, Qua
     return read_table("orders", src, columns, **options)
 
 
+def check_options(canonical: str, timezone: str, formats: Mapping | None,
+                  values: Mapping | None) -> tuple[schema.Table, dict, dict]:
+    """The table's spec and the checked ``formats`` and ``values`` (raises on a mistake)."""
+    spec = _table(canonical)
+    _check_timezone(timezone)
+    formats, values = _options(spec, formats, "formats"), _options(spec, values, "values")
+    _check_formats(spec, formats)
+    return spec, formats, values
+
+
 def _table(canonical: str) -> schema.Table:
     try:
         return schema.TABLES[canonical]
@@ -269,7 +317,8 @@ def _generated_ids(spec: schema.Table, parsed: Mapping[str, ParsedColumn],
     if spec.key not in GENERATED or spec.key in parsed:
         return {}
     index = raw.frame.index
-    rows = pd.Series(np.arange(1, len(index) + 1), index=index).astype("string")
+    # numbered in the source (the index counts rows from 0, also in a chunk)
+    rows = pd.Series(np.asarray(index, dtype=np.int64) + 1, index=index).astype("string")
     ids = (raw.label + ":" + rows).astype("string")
     return {spec.key: ParsedColumn(ids, pd.Series(False, index=index))}
 

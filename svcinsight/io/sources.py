@@ -6,9 +6,6 @@ names and, for text formats, the values as written (strings, only empty fields m
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from svcinsight.io import xes
+from svcinsight.io.delimited import detect_encoding, read_delimited  # noqa: F401 (detect_encoding: its old home)
 
 #: File name endings and the reader each selects (checked in this order).
 FORMATS: tuple[tuple[str, str], ...] = (
@@ -28,12 +26,6 @@ FORMATS: tuple[tuple[str, str], ...] = (
 # "dialect+driver://..." as SQLAlchemy spells a URL; a Windows path ("C:\...") never
 # has "://", so the two cannot be confused.
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 @dataclass(frozen=True)
@@ -48,41 +40,6 @@ class RawSource:
     #: "dataframe", "csv", "excel", "parquet", "xes" or "sql".
     format: str
     encoding: str | None = None
-
-
-def detect_encoding(data: bytes) -> str:
-    """The text encoding of ``data``, decided from the bytes alone.
-
-    A byte-order mark wins; then strict UTF-8; then strict GB18030 (a superset of GBK
-    and GB2312, so their files decode identically); only then charset-normalizer's
-    best guess. Mainland exports are UTF-8 or GBK in practice, and both strict
-    decodes are deterministic where a statistical guess on a short file is not.
-    The platform locale is never consulted.
-
-    Examples
-    --------
-    >>> detect_encoding("工单,渠道".encode("gbk"))
-    'gb18030'
-    >>> detect_encoding("工单,渠道".encode("utf-8-sig"))
-    'utf-8-sig'
-    >>> detect_encoding(b"ticket_id,channel")
-    'utf-8'
-    """
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return name
-    for name in ("utf-8", "gb18030"):
-        try:
-            data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        return name
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("cannot tell the text encoding; pass encoding= explicitly")
-    return best.encoding
 
 
 def read_source(
@@ -156,7 +113,7 @@ def _read_file(path: Path, *, sheet_name, encoding: str | None) -> RawSource:
         raise FileNotFoundError(f"no such file: {str(path)!r}")
     used_encoding = None
     if kind == "csv":
-        frame, used_encoding = _read_csv(path, encoding)
+        frame, used_encoding = read_delimited(path, encoding)
     elif kind == "excel":
         if sheet_name is None or isinstance(sheet_name, (list, tuple)):
             raise ValueError("sheet_name must name one sheet (a name or a 0-based position)")
@@ -168,41 +125,6 @@ def _read_file(path: Path, *, sheet_name, encoding: str | None) -> RawSource:
     else:
         frame = xes.read_xes(path)
     return RawSource(frame.reset_index(drop=True), str(path), path.name, kind, used_encoding)
-
-
-def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
-    data = path.read_bytes()
-    used = encoding or detect_encoding(data)
-    try:
-        text = data.decode(used)
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"cannot decode {str(path)!r} as {used}: {exc}") from None
-    # An explicit encoding="utf-8" on a file with a BOM would leave the BOM glued to
-    # the first column name.
-    text = text.removeprefix("\ufeff")
-    # Every field stays a string and only empty fields are missing: "NA", "null" or
-    # "None" may be real values (a region code, a name) and are the parsers' business.
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=_delimiter(path, text), dtype="string",
-            keep_default_na=False, na_values=[""],
-        )
-    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-        raise ValueError(f"cannot read {str(path)!r} as delimited text: {exc}") from None
-    return frame, used
-
-
-def _delimiter(path: Path, text: str) -> str:
-    lower = path.name.lower()
-    if lower.endswith(".csv"):
-        return ","
-    if lower.endswith(".tsv"):
-        return "\t"
-    # A .txt export may use any of these; the sniffer looks at the first lines only.
-    try:
-        return csv.Sniffer().sniff(text[:64_000], delimiters=",\t;|").delimiter
-    except csv.Error:
-        return ","
 
 
 def _read_sql(url: str, *, query: str | None, table: str | None) -> RawSource:

@@ -33,8 +33,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from svcinsight.io.chunks import CHUNK_ROWS
 from svcinsight.staging.keys import PlannedSource, plan_sources
-from svcinsight.staging.store import StagedTable, write_table
+from svcinsight.staging.store import StagedTable, TableWriter, write_table
+from svcinsight.staging.ticket_index import TicketIndex
 from svcinsight.staging.window import local_month
 
 log = logging.getLogger(__name__)
@@ -75,27 +77,8 @@ def _jsonable(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def _ticket_keys(tickets: pd.DataFrame) -> pd.DataFrame:
-    """Unit and created month of each ticket, indexed by ticket id."""
-    unit = (tickets["business_unit"].astype("string") if "business_unit" in tickets.columns
-            else pd.Series(pd.NA, index=tickets.index, dtype="string"))
-    keys = pd.DataFrame({"unit": unit.to_numpy(), "month": local_month(tickets["created_at"]).to_numpy()},
-                        index=pd.Index(tickets["ticket_id"].astype("string")))
-    return keys[~keys.index.duplicated()]
-
-
-def _staged_ticket_keys(staged: StagedTable) -> pd.DataFrame:
-    unit_name, month_name = staged.manifest["partitioning"]
-    table = staged._data().to_table(columns=["ticket_id", unit_name, month_name])
-    frame = table.to_pandas()
-    keys = pd.DataFrame({"unit": frame[unit_name].astype("string").to_numpy(),
-                         "month": frame[month_name].astype("string").to_numpy()},
-                        index=pd.Index(frame["ticket_id"].astype("string")))
-    return keys[~keys.index.duplicated()]
-
-
-def _partition(name: str, frame: pd.DataFrame, ticket_keys: pd.DataFrame | None):
-    """(positions, unit, month, has_units) of the rows of one table."""
+def _partition(name: str, frame: pd.DataFrame, ticket_keys: TicketIndex | None):
+    """(positions, unit, month, has_units) of the rows of one table (or one chunk of it)."""
     n = len(frame)
     positions = np.arange(n)
     if name == "tickets":
@@ -109,12 +92,13 @@ def _partition(name: str, frame: pd.DataFrame, ticket_keys: pd.DataFrame | None)
         month = (local_month(frame["date"]) if "date" in frame.columns
                  else pd.Series(pd.NA, index=frame.index, dtype="string"))
         return positions, unit.reset_index(drop=True), month.reset_index(drop=True), "business_unit" in frame.columns
-    has_units = ticket_keys is not None and ticket_keys["unit"].notna().any()
-    found = (ticket_keys.reindex(frame["ticket_id"].astype("string")) if "ticket_id" in frame.columns
-             else pd.DataFrame({"unit": pd.NA, "month": pd.NA}, index=range(n)))
-    ticket_unit = pd.Series(found["unit"].to_numpy(), dtype="string")
+    has_units = ticket_keys is not None and ticket_keys.has_units
+    if ticket_keys is not None and "ticket_id" in frame.columns:
+        ticket_unit, ticket_month = ticket_keys.lookup(frame["ticket_id"])
+    else:
+        ticket_unit = ticket_month = pd.Series(pd.NA, index=range(n), dtype="string")
     if name == "events":
-        return positions, ticket_unit, pd.Series(found["month"].to_numpy(), dtype="string"), has_units
+        return positions, ticket_unit, ticket_month, has_units
     # feedback: in its own business unit and its ticket's (once when they agree)
     month = (local_month(frame["submitted_at"]).reset_index(drop=True) if "submitted_at" in frame.columns
              else pd.Series(pd.NA, index=range(n), dtype="string"))
@@ -129,6 +113,61 @@ def _partition(name: str, frame: pd.DataFrame, ticket_keys: pd.DataFrame | None)
         unit = pd.concat([unit, ticket_unit.iloc[extra]], ignore_index=True)
         month = pd.concat([month, month.iloc[extra]], ignore_index=True)
     return positions, unit, month, True
+
+
+def _manifest(plan: PlannedSource, rows: int, has_units: bool) -> dict:
+    return {
+        "key": plan.key, "source": plan.describe(), "fingerprint": _jsonable(plan.fingerprint),
+        "rows": rows, "has_units": bool(has_units),
+        "staged_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def _reads_in_chunks(plan: PlannedSource) -> bool:
+    """Whether a source is a delimited-text file its table reads on its own (not tickets
+    derived from events, nor the events they are derived from)."""
+    from svcinsight.io.sources import file_format
+
+    spec = plan.spec
+    if spec is None or spec.path is None or spec.query is not None or spec.table is not None:
+        return False
+    if plan.derived_from is not None or (plan.tickets is not None and plan.tickets.derived_from is not None):
+        return False
+    try:
+        return file_format(Path(spec.location())) == "csv"
+    except ValueError:
+        return False  # the loader reports the unknown file type
+
+
+def _stage_in_chunks(params, plan: PlannedSource, folder: Path, ticket_keys: TicketIndex | None,
+                     chunk_rows: int) -> tuple[StagedTable, TicketIndex | None]:
+    """Load and write a source ``chunk_rows`` rows at a time; for tickets, also the index
+    their events and feedback are partitioned by."""
+    from svcinsight.io.chunks import read_table_in_chunks
+    from svcinsight.report.unit import _note_load
+
+    spec = plan.spec
+    _note_load(plan.table, spec)
+    load = read_table_in_chunks(
+        plan.table, spec.location(), spec.columns or None, rows=chunk_rows, timezone=params.timezone,
+        formats=spec.formats or None, values=spec.values or None, encoding=spec.encoding,
+        extra_columns=tuple(spec.extra_columns), source_name=spec.describe(),
+    )
+    index = TicketIndex(load.keys) if plan.table == "tickets" else None
+    writer = TableWriter(folder, table=plan.table)
+    try:
+        has_units = False
+        for chunk in load:
+            positions, unit, month, has_units = _partition(plan.table, chunk, ticket_keys)
+            if index is not None:
+                index.extend(None, unit=unit, month=month)
+            writer.write(chunk, unit=unit, month=month, positions=positions)
+            del chunk, positions, unit, month
+        staged = writer.finish(manifest=_manifest(plan, writer.rows, has_units), ledger=load.ledger)
+    except BaseException:
+        writer.abort()
+        raise
+    return staged, index
 
 
 def _load(params, planned: PlannedSource, cache: dict):
@@ -177,7 +216,8 @@ def _groups(members: list[list[int]], count: int) -> list[list[int]]:
     return list(groups.values())
 
 
-def stage(params_files, store: str | Path, *, force: bool = False, workers: int = 1) -> list[StageOutcome]:
+def stage(params_files, store: str | Path, *, force: bool = False, workers: int = 1,
+          chunk_rows: int | None = CHUNK_ROWS) -> list[StageOutcome]:
     """Stage every source the units' params name into ``store``.
 
     Parameters
@@ -192,6 +232,11 @@ def stage(params_files, store: str | Path, *, force: bool = False, workers: int 
     workers : int
         Processes staging side by side; units that share no source are staged in
         parallel (each process parses one group's sources).
+    chunk_rows : int or None
+        Delimited-text sources (.csv, .tsv, .txt) are parsed and written this many rows
+        at a time, so a large shared file stages in memory bounded by the chunk; the
+        staged copy and its ledger are the same as those of a load in one piece.
+        ``None`` loads every source whole.
 
     Returns
     -------
@@ -225,11 +270,11 @@ def stage(params_files, store: str | Path, *, force: bool = False, workers: int 
 
         with ProcessPoolExecutor(max_workers=min(workers, len(groups)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            parts = list(pool.map(partial(stage, store=store, force=force), groups))
+            parts = list(pool.map(partial(stage, store=store, force=force, chunk_rows=chunk_rows), groups))
         return sorted((o for part in parts for o in part), key=lambda o: tables.index(o.table))
     order = sorted(planned.values(), key=lambda item: tables.index(item[0].table))
     outcomes: list[StageOutcome] = []
-    fresh: dict[str, pd.DataFrame] = {}  # ticket keys of tickets staged in this call, by key
+    fresh: dict[str, TicketIndex] = {}  # units and months of tickets staged in this call, by key
     failed: set[str] = set()
     cache: dict = {}
     for plan, params, units in order:
@@ -249,25 +294,26 @@ def stage(params_files, store: str | Path, *, force: bool = False, workers: int 
             failed.add(plan.key)
             continue
         try:
-            frame, ledger = _load(params, plan, cache)
             ticket_keys = None
             if plan.table in ("events", "feedback"):
                 ticket_keys = fresh.get(dependency.key)
                 if ticket_keys is None:
-                    ticket_keys = _staged_ticket_keys(valid_copy(store, dependency))
-            positions, unit, month, has_units = _partition(plan.table, frame, ticket_keys)
-            manifest = {
-                "key": plan.key, "source": plan.describe(), "fingerprint": _jsonable(plan.fingerprint),
-                "rows": len(frame), "has_units": bool(has_units),
-                "staged_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            }
-            staged = write_table(frame, store / plan.folder_name, table=plan.table, unit=unit, month=month,
-                                 positions=positions, manifest=manifest, ledger=ledger)
-            if plan.table == "tickets":
-                fresh[plan.key] = _ticket_keys(frame)
-            outcome.status, outcome.rows = "staged", len(frame)
+                    ticket_keys = TicketIndex.from_staged(valid_copy(store, dependency))
+            folder = store / plan.folder_name
+            if chunk_rows is not None and _reads_in_chunks(plan):
+                staged, index = _stage_in_chunks(params, plan, folder, ticket_keys, chunk_rows)
+            else:
+                frame, ledger = _load(params, plan, cache)
+                positions, unit, month, has_units = _partition(plan.table, frame, ticket_keys)
+                staged = write_table(frame, folder, table=plan.table, unit=unit, month=month,
+                                     positions=positions, manifest=_manifest(plan, len(frame), has_units),
+                                     ledger=ledger)
+                index = TicketIndex.from_frame(frame, unit, month) if plan.table == "tickets" else None
+                del frame
+            if index is not None:
+                fresh[plan.key] = index
+            outcome.status, outcome.rows = "staged", staged.manifest["rows"]
             outcome.partitions = len(staged.manifest["partitions"])
-            del frame
         except Exception as exc:  # reported per source; the notebooks meet the same error on the raw source
             outcome.status = "failed"
             outcome.error = "".join(traceback.format_exception_only(exc)).strip()

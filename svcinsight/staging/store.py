@@ -74,29 +74,37 @@ def _iso(nanoseconds, tz: str | None) -> str | None:
     return pd.Timestamp(int(nanoseconds), unit="ns", tz="UTC").tz_convert(tz).isoformat()
 
 
-def _partition_stats(frame: pd.DataFrame, table: str, keys: pd.DataFrame, positions: np.ndarray) -> list[dict]:
-    """Per partition: rows, the latest timestamp, and what readers decide on (the span
-    of creation and submission times, tickets still unresolved)."""
+def _chunk_stats(frame: pd.DataFrame, table: str, keys: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """Per partition, of the rows written from one frame: rows, the latest timestamp, and
+    what readers decide on (the span of creation and submission times, tickets still
+    unresolved), as integers (nanoseconds) that add up over chunks (:func:`_stats_list`)."""
     tz_cols = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
-    tz = str(frame[tz_cols[0]].dt.tz) if tz_cols else None
     stats = keys.copy()
     stats["rows"] = 1
-    how = {"rows": "sum"}
     if tz_cols:
         stats["latest"] = np.max(np.stack([_ns(frame[c]) for c in tz_cols]), axis=0)[positions]
-        how["latest"] = "max"
     stamp = {"tickets": "created_at", "feedback": "submitted_at"}.get(table)
     if stamp in frame.columns:
         values = _ns(frame[stamp])[positions]
         stats["last_stamp"] = values
         stats["first_stamp"] = np.where(values == _NAT, np.iinfo(np.int64).max, values)
-        how.update(first_stamp="min", last_stamp="max")
     if table == "tickets" and "resolved_at" in frame.columns:
         resolved = _ns(frame["resolved_at"])[positions]
         stats["unresolved"] = (resolved == _NAT).astype(np.int64)
         stats["resolved_max"] = resolved
-        how.update(unresolved="sum", resolved_max="max")
-    grouped = stats.groupby(["unit", "month"], dropna=False, sort=True).agg(how)
+    return _aggregate(stats)
+
+
+_HOW = {"rows": "sum", "latest": "max", "first_stamp": "min", "last_stamp": "max", "unresolved": "sum",
+        "resolved_max": "max"}
+
+
+def _aggregate(stats: pd.DataFrame) -> pd.DataFrame:
+    how = {col: _HOW[col] for col in stats.columns if col in _HOW}
+    return stats.groupby(["unit", "month"], dropna=False, sort=True).agg(how)
+
+
+def _stats_list(grouped: pd.DataFrame, tz: str | None) -> list[dict]:
     out = []
     for (unit, month), row in zip(grouped.index, grouped.itertuples(index=False)):
         values = row._asdict()
@@ -121,50 +129,120 @@ def write_table(frame: pd.DataFrame, folder: Path, *, table: str, unit: pd.Serie
     partition it belongs to (feedback of one unit about another's ticket); ``unit``
     and ``month`` are aligned with them. ``manifest`` entries are added to the
     manifest written beside the data, and ``ledger`` (the source's quality ledger) with
-    its quarantined rows.
+    its quarantined rows. (:class:`TableWriter` writes a table that comes in chunks.)
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    positions = np.arange(len(frame)) if positions is None else np.asarray(positions, dtype=np.int64)
-    unit_name, month_name = _names(set(frame.columns))
-    keys = pd.DataFrame({"unit": pd.Series(unit).astype("string").to_numpy(),
-                         "month": pd.Series(month).astype("string").to_numpy()})
-    arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    if len(positions) != len(frame) or not np.array_equal(positions, np.arange(len(frame))):
-        arrow = arrow.take(pa.array(positions))
-    arrow = (arrow.append_column(ROW, pa.array(positions, type=pa.int64()))
-             .append_column(unit_name, pa.array(keys["unit"].to_numpy(dtype=object, na_value=None), type=pa.string()))
-             .append_column(month_name, pa.array(keys["month"].to_numpy(dtype=object, na_value=None), type=pa.string())))
-    # one file per partition: write the rows of each partition together
-    order = pc.sort_indices(arrow, sort_keys=[(unit_name, "ascending", "at_end"),
-                                              (month_name, "ascending", "at_end"), (ROW, "ascending", "at_end")])
-    arrow = arrow.take(order)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    writer = TableWriter(folder, table=table)
     try:
+        writer.write(frame, unit=unit, month=month, positions=positions)
+        return writer.finish(manifest=manifest, ledger=ledger)
+    except BaseException:
+        writer.abort()
+        raise
+
+
+class TableWriter:
+    """A staged table written chunk by chunk: :meth:`write` each chunk of the loaded
+    table in order, then :meth:`finish` (or :meth:`abort`). Until ``finish`` the rows go
+    to a work folder beside ``folder``; readers see the old copy, then the new one.
+
+    Each chunk's rows are written to their partitions as they come; at the end a
+    partition written by several chunks is rewritten as one file (so the layout does
+    not depend on the chunk size).
+    """
+
+    def __init__(self, folder: Path, *, table: str):
+        self.folder = Path(folder)
+        self.table = table
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        self.work = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}.", dir=self.folder.parent))
+        self.rows = 0  # rows of the loaded table written so far (ROW of the next chunk's first row)
+        self._chunks = 0
+        self._columns: dict | None = None
+        self._names: tuple[str, str] | None = None
+        self._tz: str | None = None
+        self._stats: list[pd.DataFrame] = []
+
+    def write(self, frame: pd.DataFrame, *, unit: pd.Series, month: pd.Series,
+              positions: np.ndarray | None = None) -> None:
+        """Write the next ``len(frame)`` rows of the loaded table (see :func:`write_table`
+        for ``unit``, ``month`` and ``positions``, which count rows within ``frame``)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
+        if self._columns is None:
+            self._columns = dtypes.describe(frame)
+            self._names = _names(set(frame.columns))
+            tz_cols = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+            self._tz = str(frame[tz_cols[0]].dt.tz) if tz_cols else None
+        elif dtypes.describe(frame) != self._columns:
+            raise ValueError(f"chunk {self._chunks} of {self.table} has other columns or dtypes than the first")
+        unit_name, month_name = self._names
+        positions = np.arange(len(frame)) if positions is None else np.asarray(positions, dtype=np.int64)
+        keys = pd.DataFrame({"unit": pd.Series(unit).astype("string").to_numpy(),
+                             "month": pd.Series(month).astype("string").to_numpy()})
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        if len(positions) != len(frame) or not np.array_equal(positions, np.arange(len(frame))):
+            arrow = arrow.take(pa.array(positions))
+        arrow = (arrow.append_column(ROW, pa.array(positions + self.rows, type=pa.int64()))
+                 .append_column(unit_name, pa.array(keys["unit"].to_numpy(dtype=object, na_value=None),
+                                                    type=pa.string()))
+                 .append_column(month_name, pa.array(keys["month"].to_numpy(dtype=object, na_value=None),
+                                                     type=pa.string())))
+        # one file per partition: write the rows of each partition together
+        order = pc.sort_indices(arrow, sort_keys=[(unit_name, "ascending", "at_end"),
+                                                  (month_name, "ascending", "at_end"), (ROW, "ascending", "at_end")])
+        arrow = arrow.take(order)
         ds.write_dataset(
-            arrow, work / DATA, format="parquet",
+            arrow, self.work / DATA, format="parquet",
             partitioning=ds.partitioning(pa.schema([(unit_name, pa.string()), (month_name, pa.string())]),
                                          flavor="hive"),
-            basename_template="part-{i}.parquet", max_partitions=1_000_000, max_open_files=512,
+            basename_template=f"part-{self._chunks}-{{i}}.parquet", max_partitions=1_000_000, max_open_files=512,
             existing_data_behavior="overwrite_or_ignore", create_dir=True)
+        self._stats.append(_chunk_stats(frame, self.table, keys, positions))
+        self._chunks += 1
+        self.rows += len(frame)
+
+    def finish(self, *, manifest: dict | None = None, ledger=None) -> StagedTable:
+        """Write the manifest (and the ledger) and put the new copy in place."""
+        if self._columns is None:
+            raise ValueError(f"no chunk of {self.table} was written")
+        self._compact()
+        stats = _aggregate(pd.concat(self._stats).reset_index()) if len(self._stats) > 1 else self._stats[0]
         entry = {
-            "table": table, "columns": dtypes.describe(frame), "partitioning": [unit_name, month_name],
-            "partitions": _partition_stats(frame, table, keys, positions), **(manifest or {}),
+            "table": self.table, "columns": self._columns, "partitioning": list(self._names),
+            "partitions": _stats_list(stats, self._tz), **(manifest or {}),
         }
         if ledger is not None:
             from svcinsight.staging.ledgers import write_ledger
 
-            entry["ledger"] = write_ledger(ledger, work)
-        (work / MANIFEST).write_text(json.dumps(entry, indent=1, ensure_ascii=False), encoding="utf-8")
-        _replace_folder(work, folder)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return StagedTable(folder, entry)
+            entry["ledger"] = write_ledger(ledger, self.work)
+        (self.work / MANIFEST).write_text(json.dumps(entry, indent=1, ensure_ascii=False), encoding="utf-8")
+        _replace_folder(self.work, self.folder)
+        return StagedTable(self.folder, entry)
+
+    def abort(self) -> None:
+        """Leave ``folder`` as it was and remove the work folder."""
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def _compact(self) -> None:
+        """One file per partition: a partition that several chunks wrote is rewritten."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        folders: dict[Path, list[Path]] = {}
+        for path in (self.work / DATA).rglob("*.parquet"):
+            folders.setdefault(path.parent, []).append(path)
+        for folder, paths in folders.items():
+            if len(paths) < 2:
+                paths[0].rename(folder / "part-0.parquet")
+                continue
+            merged = pa.concat_tables([pq.read_table(p, partitioning=None) for p in paths])
+            merged = merged.take(merged.column(ROW).to_numpy().argsort(kind="stable"))
+            pq.write_table(merged, folder / "part-0.tmp")
+            for p in paths:
+                p.unlink()
+            (folder / "part-0.tmp").rename(folder / "part-0.parquet")
 
 
 def _replace_folder(new: Path, folder: Path) -> None:

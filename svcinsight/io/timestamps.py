@@ -150,7 +150,14 @@ def _parse(raw: pd.Series, fmt: str | None, *, careful: bool = False):
         has_offset = text.str.contains(_OFFSET_PYTHON.pattern, regex=True).fillna(False).astype(bool)
     else:
         has_offset = has_offset_suffix(text)
-    naive, guessed_naive = _strings(text[~empty & ~has_offset], fmt, utc=False, careful=careful)
+    try:
+        naive, guessed_naive = _strings(text[~empty & ~has_offset], fmt, utc=False, careful=careful)
+    except ValueError:  # pandas saw a zone in a value the offset rule did not ("...T10+08:00")
+        hidden = _names_zone(text[~empty & ~has_offset])
+        if not hidden.any():
+            raise
+        has_offset = has_offset | hidden.reindex(index, fill_value=False)
+        naive, guessed_naive = _strings(text[~empty & ~has_offset], fmt, utc=False, careful=careful)
     aware, guessed_aware = _strings(text[has_offset], fmt, utc=True, careful=careful)
     guessed = guessed_naive.reindex(index, fill_value=False)
     guessed |= guessed_aware.reindex(index, fill_value=False)
@@ -241,6 +248,23 @@ def _iso_fast(text: pd.Series, *, utc: bool) -> pd.Series:
             nanoseconds[picked] = pc.cast(stamps, pa.int64()).to_numpy(zero_copy_only=False)
     parsed = pd.Series(nanoseconds.view("datetime64[ns]"), index=text.index)
     return parsed.dt.tz_localize("UTC") if utc else parsed
+
+
+def _names_zone(text: pd.Series) -> pd.Series:
+    """Which values read as a time with a zone, one by one (only for a column pandas
+    refused as a whole for mixing zoned and plain values).
+
+    >>> import pandas as pd
+    >>> _names_zone(pd.Series(["2024-05-01T10+08:00", "2024-05-01 10:00", "soon"])).tolist()
+    [True, False, False]
+    """
+    def zoned(value) -> bool:
+        try:
+            return pd.Timestamp(value).tzinfo is not None
+        except (ValueError, TypeError, OverflowError):
+            return False
+
+    return text.astype(object).map(zoned).astype(bool)
 
 
 def _iso_sees_zone(text: pd.Series) -> bool:

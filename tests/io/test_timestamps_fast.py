@@ -90,12 +90,13 @@ def test_an_impossible_date_sends_the_column_the_careful_way():
     assert parsed.values[1] == pd.Timestamp("2024-02-28 10:00", tz="UTC")
 
 
-def test_zoned_and_plain_values_fail_together_as_before():
-    # pandas refuses a column mixing them; the fast path must not hide that by parsing
-    # the plain values first
+def test_zoned_and_plain_values_are_read_alike_by_both_paths():
+    # pandas refuses a column mixing them; both paths read the zoned value as zoned
     raw = pd.Series(["2024-05-01 10:00", "2024-05-01T10+08:00"])
     fast, careful = _run(parse_timestamps, raw, "UTC")
-    assert isinstance(careful, str) and fast == careful
+    assert not isinstance(careful, str) and not isinstance(fast, str)
+    assert [str(v) for v in fast.values] == [str(v) for v in careful.values] == [
+        "2024-05-01 10:00:00+00:00", "2024-05-01 02:00:00+00:00"]
 
 
 def test_offset_rule_in_re2_equals_pythons():
@@ -148,3 +149,13 @@ def test_iso_cast_reads_values_of_the_fast_shapes_as_pandas_does():
         assert (fast[hit] == careful.iloc[start:start + 10][hit]).all()
         chunks_compared += int(hit.any())
     assert chunks_compared > 50
+
+
+def test_a_zone_the_offset_rule_misses_is_read_as_an_offset_not_a_crash():
+    # "T10+08:00" has no minutes before its offset; pandas reads the zone and refused the
+    # column when it also held plain values (it raised "Mixed timezones detected")
+    raw = pd.Series(["2024-05-01 10:00:00", "2024-05-01T10+08:00", ""])
+    for careful in (False, True):
+        parsed = parse_timestamps(raw, "Europe/Berlin", careful=careful)
+        assert [str(v) for v in parsed.values] == ["2024-05-01 10:00:00+02:00", "2024-05-01 04:00:00+02:00", "NaT"]
+        assert not parsed.unparseable.any()

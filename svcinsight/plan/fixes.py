@@ -40,9 +40,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from svcinsight import config
 from svcinsight.process.durations import time_in_stage
@@ -50,10 +53,42 @@ from svcinsight.process.durations import time_in_stage
 _NS_PER_HOUR = 3_600_000_000_000
 #: Tickets' timestamps a fix moves (created_at and due_at stay where they are).
 MOVED_STAMPS = ("first_response_at", "resolved_at", "closed_at")
+#: Ticket counts a fix lowers (rework loops: contacts and reopens).
+LOWERED_COUNTS = ("contacts", "reopened")
 
 
 def _ns(stamps: pd.Series) -> np.ndarray:
-    return stamps.dt.as_unit("ns").array.asi8.copy()
+    array = stamps.array
+    if array.unit != "ns":
+        array = array.as_unit("ns")
+    return array.asi8.copy()
+
+
+def positions(ids: pd.Series, of: pd.Series) -> np.ndarray:
+    """The position in ``of`` (distinct ticket ids) of each of ``ids``, -1 where it is not
+    there: ``pd.Index(of).get_indexer(ids)``, in Arrow when both are Arrow strings.
+
+    >>> positions(pd.Series(["b", "x", "a"], dtype="string[pyarrow]"),
+    ...           pd.Series(["a", "b"], dtype="string[pyarrow]")).tolist()
+    [1, -1, 0]
+    """
+    known, wanted = getattr(of.array, "_pa_array", None), getattr(ids.array, "_pa_array", None)
+    if known is not None and wanted is not None:
+        try:
+            if isinstance(known, pa.ChunkedArray):
+                known = known.combine_chunks()
+            if (pa.types.is_string(known.type) or pa.types.is_large_string(known.type)) \
+                    and known.null_count == 0 and pc.count_distinct(known).as_py() == len(known):
+                found = pc.index_in(wanted, value_set=known).fill_null(-1)
+                return found.to_numpy(zero_copy_only=False).astype(np.int64)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+    return pd.Index(of).get_indexer(ids).astype(np.int64)
+
+
+def _stamps(ns: np.ndarray, tz) -> pd.DatetimeIndex:
+    """Nanoseconds since the epoch (UTC; the int64 minimum is NaT) as times in ``tz``."""
+    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC").tz_convert(tz)
 
 
 @dataclass(frozen=True)
@@ -86,6 +121,10 @@ class Timeline:
 
     def handoff_in(self) -> np.ndarray:
         """True on each visit whose team differs from the previous visit's (same ticket)."""
+        return self._handoffs.copy()
+
+    @cached_property
+    def _handoffs(self) -> np.ndarray:
         out = np.zeros(len(self), dtype=bool)
         if self.team is None or len(self) < 2:
             return out
@@ -101,16 +140,17 @@ class Timeline:
                         team=None if self.team is None else self.team[keep],
                         entered=self.entered[keep], end=self.end[keep], known=self.known[keep])
 
-    def to_frame(self, tickets: pd.DataFrame, tz) -> pd.DataFrame:
-        """Canonical events (``ticket_id, stage, team, entered_at, left_at``)."""
+    def to_frame(self, tickets: pd.DataFrame, tz, team: bool = True) -> pd.DataFrame:
+        """Canonical events (``ticket_id, stage, team, entered_at, left_at``; ``team=False``
+        leaves the team out)."""
         nat = np.iinfo(np.int64).min
         frame = pd.DataFrame({
             "ticket_id": tickets["ticket_id"].to_numpy()[self.ticket],
             "stage": self.stage,
-            "entered_at": pd.to_datetime(self.entered, utc=True).tz_convert(tz),
-            "left_at": pd.to_datetime(np.where(self.known, self.end, nat), utc=True).tz_convert(tz),
+            "entered_at": _stamps(self.entered, tz),
+            "left_at": _stamps(np.where(self.known, self.end, nat), tz),
         })
-        if self.team is not None:
+        if team and self.team is not None:
             frame.insert(2, "team", self.team)
         return frame
 
@@ -136,10 +176,10 @@ class State:
         tickets = tickets.reset_index(drop=True)
         timeline = None
         if events is not None and len(events):
-            position = pd.Index(tickets["ticket_id"]).get_indexer(events["ticket_id"])
+            position = positions(events["ticket_id"], tickets["ticket_id"])
             events = events[position >= 0]
             timed = time_in_stage(events, as_of=as_of, terminal_stages=terminal_stages)
-            ticket = pd.Index(tickets["ticket_id"]).get_indexer(timed["ticket_id"]).astype(np.int64)
+            ticket = positions(timed["ticket_id"], tickets["ticket_id"])
             entered = _ns(timed["entered_at"])
             hours = timed["hours"].to_numpy(dtype=float)
             known = ~np.isnan(hours)
@@ -353,7 +393,7 @@ def apply_cuts(state: State, cuts: Cuts) -> State:
     """The state with ``cuts`` removed from its timelines."""
     if not len(cuts) and not cuts.fewer_contacts and not cuts.fewer_reopens:
         return state
-    t = state.tickets.copy()
+    t = state.tickets.copy(deep=False)  # columns are replaced, never written into: the rest are shared
     n = len(t)
     rows = np.arange(n)
     for column in MOVED_STAMPS:
@@ -367,7 +407,7 @@ def apply_cuts(state: State, cuts: Cuts) -> State:
             t[column] = stamps - pd.to_timedelta(moved, unit="ns")
     changed = state.changed.copy()
     changed[cuts.ticket] = True
-    for column, fewer, floor in (("contacts", cuts.fewer_contacts, 1), ("reopened", cuts.fewer_reopens, 0)):
+    for column, fewer, floor in zip(LOWERED_COUNTS, (cuts.fewer_contacts, cuts.fewer_reopens), (1, 0)):
         if fewer and column in t.columns:
             where = np.fromiter(fewer, dtype=np.int64)
             less = np.fromiter(fewer.values(), dtype=np.int64)
@@ -385,5 +425,37 @@ def apply_cuts(state: State, cuts: Cuts) -> State:
                            timeline.ticket, n) & timeline.known
         entered = timeline.entered - cuts.shift(timeline.entered, timeline.ticket, n)
         end = timeline.end - cuts.shift(timeline.end, timeline.ticket, n, timeline.known)
-        timeline = replace(timeline, entered=entered, end=end).select(~gone)
+        timeline = replace(timeline, entered=entered, end=end)
+        if gone.any():
+            timeline = timeline.select(~gone)
     return replace(state, tickets=t, timeline=timeline, changed=changed)
+
+
+def rewritten(state: State, baseline: State) -> np.ndarray:
+    """Positions of the tickets whose columns ``state`` rewrote from ``baseline`` (a fix
+    writes only :data:`MOVED_STAMPS` and :data:`LOWERED_COUNTS`); every other ticket's row
+    is the baseline's, value for value.
+
+    >>> import pandas as pd
+    >>> ts = pd.Timestamp("2026-03-02 09:00", tz="Asia/Shanghai")
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1", "T2"], "created_at": [ts, ts],
+    ...                         "first_response_at": [ts + pd.Timedelta(hours=30), ts]})
+    >>> base = State.build(tickets)
+    >>> rewritten(apply(base, [ResponseAtTarget()]), base).tolist()
+    [0]
+    """
+    if state is baseline:
+        return np.array([], dtype=np.int64)
+    if len(state.tickets) != len(baseline.tickets):
+        raise ValueError("the states hold different tickets")
+    differs = np.zeros(len(state.tickets), dtype=bool)
+    for column in MOVED_STAMPS + LOWERED_COUNTS:
+        if column not in baseline.tickets.columns:
+            continue
+        now, was = state.tickets[column], baseline.tickets[column]
+        if column in MOVED_STAMPS:
+            differs |= _ns(now) != _ns(was)
+        else:
+            now, was = (c.astype("Float64").to_numpy(dtype="float64", na_value=np.nan) for c in (now, was))
+            differs |= (now != was) & ~(np.isnan(now) & np.isnan(was))
+    return np.flatnonzero(differs)

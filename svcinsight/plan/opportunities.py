@@ -119,6 +119,7 @@ class Opportunities:
     _measure: Measure = field(repr=False, default=None)
     _candidates: dict = field(repr=False, default_factory=dict)
     _scopes: tuple = field(repr=False, default=())
+    _states: dict = field(repr=False, default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -134,24 +135,44 @@ class Opportunities:
             raise KeyError(f"no opportunity {opportunity!r}; there are: {', '.join(self.ids)}") from None
 
     def state(self, ids: Sequence[str] | str) -> State:
-        """The rewritten tickets and events with the opportunities ``ids`` fixed, in order."""
-        ids = [ids] if isinstance(ids, str) else list(ids)
-        fixes = [fix for i in ids for fix in self.candidate(i).fixes]
-        return apply(self._measure.baseline, fixes)
+        """The rewritten tickets and events with the opportunities ``ids`` fixed, in order.
+
+        States are kept (and must not be modified): a combination starts from the state
+        of the ones before its last, and the measure reuses what it found of each."""
+        ids = (ids,) if isinstance(ids, str) else tuple(ids)
+        if not ids:
+            return self._measure.baseline
+        if ids not in self._states:
+            fixes = self.candidate(ids[-1]).fixes
+            self._states[ids] = apply(self.state(ids[:-1]), fixes)
+        return self._states[ids]
+
+    def prepare(self, combinations: Iterable[Sequence[str]], *, goals_only: bool = False) -> None:
+        """Get several combinations of fixes ready for :meth:`estimate` at once (their
+        metrics and satisfaction changes in one pass each)."""
+        items = []
+        for ids in combinations:
+            ids = (ids,) if isinstance(ids, str) else tuple(ids)
+            items.append((self.state(ids), self._tags(ids)))
+        scopes = [s for s in self._scopes if s.goal is not None] if goals_only else self._scopes
+        self._measure.prepare(items, metrics=[m for scope in scopes for m in scope.metrics])
+
+    def _tags(self, ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(t for i in ids for t in self.candidate(i).tags)
 
     def apply(self, ids: Sequence[str] | str) -> Dataset:
         """The unit's tickets and events as they would be with ``ids`` fixed (tickets of
         the window and those its answers link to; CSAT moves through the model only, see
         :meth:`estimate`)."""
         state = self.state(ids)
-        return Dataset(tickets=state.tickets, events=state.events())
+        return Dataset(tickets=state.tickets.copy(), events=state.events())  # the kept state stays as it is
 
     def estimate(self, ids: Sequence[str] | str, *, goals_only: bool = False) -> pd.DataFrame:
         """The effects of fixing ``ids`` together (each fix sees the ones before it); with
         ``goals_only`` only the goals' rows (quicker)."""
         ids = [ids] if isinstance(ids, str) else list(ids)
         state = self.state(ids)
-        tags = tuple(t for i in ids for t in self.candidate(i).tags)
+        tags = self._tags(ids)
         targets = tuple(t for i in ids for t in self.candidate(i).targets)
         scopes = [s for s in self._scopes if s.goal is not None] if goals_only else self._scopes
         out = self._measure.effects(state, scopes, tags=tags, targets=targets)
@@ -290,7 +311,7 @@ def opportunities(dataset: Dataset, *, benchmarks: Mapping[str, float] | None = 
     if "segment" in kinds and goals:
         candidates += _segment_candidates(measure, goals, min_tickets, segments_per_goal)
 
-    rows, effects, kept = [], [], {}
+    kept, states, affected_by = {}, {}, {}
     claimed: list[set] = []
     for cand in candidates:
         state = apply(baseline, cand.fixes) if cand.fixes else baseline
@@ -304,11 +325,15 @@ def opportunities(dataset: Dataset, *, benchmarks: Mapping[str, float] | None = 
             claimed.append(mine)
         if affected.sum() < min_tickets and cand.kind != "segment":
             continue
-        found = measure.effects(state, scopes, tags=cand.tags, targets=cand.targets)
+        kept[cand.id], states[(cand.id,)], affected_by[cand.id] = cand, state, affected
+    measure.prepare([(states[(i,)], cand.tags) for i, cand in kept.items()],
+                    metrics=[m for scope in scopes for m in scope.metrics])
+    rows, effects = [], []
+    for i, cand in kept.items():
+        found = measure.effects(states[(i,)], scopes, tags=cand.tags, targets=cand.targets)
         found.insert(0, "opportunity", cand.id)
         effects.append(found)
-        kept[cand.id] = cand
-        rows.append(_table_row(cand, baseline, found, affected, state_tickets, window_mask, language))
+        rows.append(_table_row(cand, baseline, found, affected_by[i], state_tickets, window_mask, language))
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     effects_frame = (pd.concat(effects, ignore_index=True) if effects
                      else pd.DataFrame(columns=[c for c in EFFECT_COLUMNS if c != "target"]))
@@ -317,7 +342,7 @@ def opportunities(dataset: Dataset, *, benchmarks: Mapping[str, float] | None = 
               end if end is not None else as_of)
     return Opportunities(table=table, effects=effects_frame, goals=goals, language=language, window=window,
                          as_of=as_of, history_start=tickets["created_at"].min(), _measure=measure,
-                         _candidates=kept, _scopes=tuple(scopes))
+                         _candidates=kept, _scopes=tuple(scopes), _states=states)
 
 
 # -- inputs -------------------------------------------------------------------------------------

@@ -301,9 +301,7 @@ def _plan(opps: Opportunities, opportunity: str, *, unit, population, power, alp
     if not measure.available(primary) or get(primary).kind not in _PLAN_KIND:
         primary = row["metric"]
     metrics = [primary]
-    deltas = None
-    if measure.model is not None:
-        deltas = measure.model.deltas(measure.model.changes(state, cand.tags))
+    _, deltas = measure.changes(state, cand.tags)
     csat_moves = deltas is not None and np.any(deltas != 0)
     if primary != "csat_mean" and csat_moves and measure.available("csat_mean"):
         metrics.append("csat_mean")

@@ -161,6 +161,7 @@ def against_targets(opps: Opportunities, ranking: pd.DataFrame, *, top: int = 5,
     goals = {g.label: g for g in opps.goals}
     found: dict[str, list] = {}
     last = None
+    opps.prepare((ids[:k] for k in range(1, len(ids) + 1)), goals_only=True)
     for k in range(1, len(ids) + 1):
         estimate = opps.estimate(ids[:k], goals_only=True)
         estimate = estimate[estimate["goal"].notna()]

@@ -67,11 +67,13 @@ class PlanStudy:
             from svcinsight.report.sections import _taxonomy
 
             start, end = self.window
+            taxonomy = _taxonomy(unit)
             self._cache["opportunities"] = opportunities(
-                Dataset(tickets=unit.data.tickets, events=unit.data.events, feedback=unit.data.feedback),
+                Dataset(tickets=unit.data.tickets, events=unit.data.events,
+                        feedback=_window_feedback(unit, start, end, taxonomy)),
                 benchmarks=params.benchmarks or None, targets=params.goals, start=start, end=end,
                 as_of=unit.as_of, resolution_stages=params.process.resolution_stages,
-                terminal_stages=params.process.terminal_stages, taxonomy=_taxonomy(unit),
+                terminal_stages=params.process.terminal_stages, taxonomy=taxonomy,
                 calendar=unit.calendar, sla=params.sla, segment_by="auto" if self.segments else None,
                 n_boot=self.settings.bootstrap, language=self.language)
         return self._cache["opportunities"]
@@ -219,6 +221,26 @@ class PlanStudy:
 
     def _note(self, zh: str, en: str):
         return pd.DataFrame({"": [zh if self.zh else en]}).style.hide(axis="index").format(escape="html")
+
+
+def _window_feedback(unit, start: pd.Timestamp, end: pd.Timestamp, taxonomy) -> pd.DataFrame | None:
+    """The unit's answers submitted in the plan's window, tagged. Tagging reads each comment
+    on its own, so the report month's answers take the tags the report's feedback
+    sections gave them (when they ran first); the earlier months' are tagged here."""
+    from svcinsight.feedback.tagging import tag
+
+    feedback = unit.data.feedback
+    if feedback is None or not {"comment", "submitted_at"} <= set(feedback.columns) or "tags" in feedback.columns:
+        return feedback
+    stamps = feedback["submitted_at"]
+    inside = (stamps.notna() & (stamps >= start) & (stamps < end) & (stamps <= unit.as_of)).to_numpy(dtype=bool)
+    window = feedback[inside]
+    month = unit._metrics_cache.get("_tagged_month")  # svcinsight.report.sections.tagged_month_feedback
+    if month is None or not window.index.is_unique or not month.index.isin(window.index).all():
+        return tag(window, taxonomy)
+    earlier = window[~window.index.isin(month.index)]
+    tagged = pd.concat([tag(earlier, taxonomy), month]) if len(earlier) else month
+    return tagged.loc[window.index]
 
 
 def prepare(*, unit: str, month: str, params_path: str | Path, staged_store: str | Path | None = None) -> PlanStudy:

@@ -23,8 +23,8 @@ while each extra contact costs the generator's customers the same again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -34,11 +34,14 @@ from svcinsight import config
 from svcinsight.feedback.drivers import _stage_delays
 from svcinsight.feedback.drivers import drivers as driver_table
 from svcinsight.feedback.tagging import tag as tag_comments
-from svcinsight.plan.fixes import State
+from svcinsight.plan.fixes import State, positions
 
 #: Ticket flags of the driver model that a fix can change.
 _TICKET_FLAGS = ("first_response_late", "resolution_slow", "repeat_contact", "reopened", "escalated",
                  "complaint")
+#: The ticket columns those flags read.
+_FLAG_COLUMNS = ("created_at", "first_response_at", "resolved_at", "priority", "contacts", "reopened",
+                 "escalated", "category")
 
 
 @dataclass
@@ -57,6 +60,9 @@ class SatisfactionModel:
         the state), and ``ticket`` their ticket's position in the state.
     harmful : DataFrame
         Drivers whose interval lies wholly below zero: ``driver, kind, stage, effect, se``.
+    state : State
+        The data as it is, which the model was fitted on; :attr:`baseline` holds its
+        modelled answers' process-driver flags (worked out with the first changes).
     """
 
     table: pd.DataFrame
@@ -66,7 +72,15 @@ class SatisfactionModel:
     harmful: pd.DataFrame
     thresholds: dict
     resolution_limit: np.ndarray
-    baseline: pd.DataFrame
+    state: State = field(repr=False)
+    _baseline: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def baseline(self) -> pd.DataFrame:
+        """Process-driver flags of the modelled answers as the data stands."""
+        if self._baseline is None:
+            self._baseline = self.flags(self.state, np.arange(len(self.modelled)))
+        return self._baseline
 
     @classmethod
     def fit(cls, answers: pd.DataFrame, state: State, *, benchmarks: Mapping[str, float] | None = None,
@@ -80,12 +94,14 @@ class SatisfactionModel:
         answers = answers.reset_index(drop=True)
         if "tags" not in answers.columns and "comment" in answers.columns:
             answers = tag_comments(answers, taxonomy)
-        position = pd.Index(state.tickets["ticket_id"]).get_indexer(answers["ticket_id"]) \
+        position = positions(answers["ticket_id"], state.tickets["ticket_id"]) \
             if "ticket_id" in answers.columns else np.full(len(answers), -1)
         modelled = np.flatnonzero((position >= 0) & answers["csat"].notna().to_numpy())
         if len(modelled) < 2 * min_count:
             return None
-        events = state.events()
+        events = None  # (stage delays need no team)
+        if state.timeline is not None:
+            events = state.timeline.to_frame(state.tickets, state.tickets["created_at"].dt.tz, team=False)
         thresholds: dict = {}
         if events is not None:
             thresholds = _usable_thresholds(answers.iloc[modelled].reset_index(drop=True), events,
@@ -94,7 +110,17 @@ class SatisfactionModel:
         # tag next to a delay takes over part of the delay's effect (QC delays and "QC took
         # forever" comments); tags are judged in a model of their own, against the other
         # commented answers, as drivers() does.
-        table = driver_table(answers, state.tickets, events, taxonomy=taxonomy, include=("tickets", "stages"),
+        visits = events
+        if events is not None and thresholds:
+            # each answer's stage delays come from its own ticket's visits, and a visit's
+            # hours do not depend on the other visits passed (see _usable_thresholds): the
+            # answered tickets' visits to stages with a threshold give the same table
+            answered = np.zeros(len(state.tickets), dtype=bool)
+            answered[position[position >= 0]] = True
+            line = state.timeline
+            keep = answered[line.ticket] & np.isin(line.stage, list(thresholds))
+            visits = line.select(keep).to_frame(state.tickets, state.tickets["created_at"].dt.tz, team=False)
+        table = driver_table(answers, state.tickets, visits, taxonomy=taxonomy, include=("tickets", "stages"),
                              benchmarks=thresholds or None, min_count=min_count)
         tags = pd.DataFrame(columns=table.columns)
         if "tags" in answers.columns:
@@ -111,8 +137,7 @@ class SatisfactionModel:
         })
         limit = _resolution_limit(state.tickets)
         model = cls(table=table, answers=answers, modelled=modelled, ticket=position[modelled],
-                    harmful=harmful, thresholds=thresholds, resolution_limit=limit, baseline=pd.DataFrame())
-        model.baseline = model.flags(state, np.arange(len(modelled)))
+                    harmful=harmful, thresholds=thresholds, resolution_limit=limit, state=state)
         return model
 
     @property
@@ -122,46 +147,94 @@ class SatisfactionModel:
 
     def flags(self, state: State, rows: np.ndarray) -> pd.DataFrame:
         """Process-driver flags of the modelled answers ``rows`` (positions in ``modelled``)."""
+        return self.flags_of([(state, rows)])[0]
+
+    def flags_of(self, pairs: Sequence[tuple[State, np.ndarray]]) -> list[pd.DataFrame]:
+        """:meth:`flags` of several (state, rows) pairs; the stage delays of all of them are
+        measured in one pass (each answer's delays come from its own ticket's visits, so
+        the pairs do not mix: a ticket is known by its position plus the tickets of the
+        pairs before its own)."""
         wanted = self.process_drivers
-        out = pd.DataFrame(False, index=rows, columns=wanted)
-        if not len(rows) or not wanted:
-            return out
-        tickets = state.tickets
-        position = self.ticket[rows]
-        for name in (w for w in wanted if w in _TICKET_FLAGS):
-            out[name] = _ticket_flag(name, tickets, position, self.resolution_limit)
+        outs = [pd.DataFrame(False, index=rows, columns=wanted) for _, rows in pairs]
+        if not wanted:
+            return outs
         stages = [w for w in wanted if w.startswith("slow: ")]
-        if stages and state.timeline is not None:
+        wanted_stages = {w.removeprefix("slow: ") for w in stages}
+        limits = {s: h for s, h in self.thresholds.items() if s in wanted_stages}
+        names = [w for w in wanted if w in _TICKET_FLAGS]
+        answered, frames, visits, spans = [], [], [], []
+        offset = 0
+        for k, (state, rows) in enumerate(pairs):
+            tickets = state.tickets
+            offset += len(tickets)
+            if not len(rows):
+                continue
+            position = self.ticket[rows]
+            if names:
+                answered.append((k, tickets[[c for c in _FLAG_COLUMNS if c in tickets.columns]].iloc[position],
+                                 self.resolution_limit[position]))
+            if not stages or state.timeline is None:
+                continue
             line = state.timeline
-            keep = np.isin(line.ticket, np.unique(position))
-            events = line.select(keep).to_frame(tickets, tickets["created_at"].dt.tz)
-            frame = self.answers.iloc[self.modelled[rows]][["ticket_id", "submitted_at"]].reset_index(drop=True)
-            wanted_stages = {w.removeprefix("slow: ") for w in stages}
-            limits = {s: h for s, h in self.thresholds.items() if s in wanted_stages}
-            if len(events) and limits:
-                _, over, _ = _stage_delays(frame, events[events["stage"].isin(list(limits))], limits)
+            # the visits of these tickets to those stages, in timeline order
+            keep = np.isin(line.ticket, np.unique(position)) & np.isin(line.stage, list(limits))
+            if not keep.any() or not limits:
+                continue
+            events = line.select(keep).to_frame(tickets, tickets["created_at"].dt.tz, team=False)
+            events["ticket_id"] = offset - len(tickets) + line.ticket[keep]
+            frame = self.answers.iloc[self.modelled[rows]][["submitted_at"]].reset_index(drop=True)
+            frame.insert(0, "ticket_id", offset - len(tickets) + position)
+            spans.append((k, sum(len(f) for f in frames)))
+            frames.append(frame)
+            visits.append(events)
+        if answered:  # each flag reads its own ticket's row: all pairs' rows at once
+            rows_of = pd.concat([frame for _, frame, _ in answered], ignore_index=True)
+            limit = np.concatenate([limit for _, _, limit in answered])
+            flags = {name: _ticket_flag(name, rows_of, limit) for name in names}
+            start = 0
+            for k, frame, _ in answered:
+                for name in names:
+                    outs[k][name] = flags[name][start:start + len(frame)]
+                start += len(frame)
+        if frames:
+            _, over, _ = _stage_delays(pd.concat(frames, ignore_index=True), pd.concat(visits, ignore_index=True),
+                                       limits)
+            for k, start in spans:
+                part = over.iloc[start:start + len(pairs[k][1])]
                 for stage in limits:
-                    if stage in over.columns:
-                        out[f"slow: {stage}"] = over[stage].to_numpy(dtype=bool)
-        return out
+                    if stage in part.columns:
+                        outs[k][f"slow: {stage}"] = part[stage].to_numpy(dtype=bool)
+        return outs
 
     def changes(self, state: State, tags: tuple[str, ...] = ()) -> pd.DataFrame:
         """Per answer (all answers, in order) and harmful driver: -1 where the state turns
         the problem off, +1 where it turns it on, else 0."""
-        out = pd.DataFrame(0.0, index=np.arange(len(self.answers)), columns=list(self.harmful["driver"]))
-        if state.changed is not None and state.changed.any():
-            rows = np.flatnonzero(state.changed[self.ticket])
+        return self.changes_of([(state, tags)])[0]
+
+    def changes_of(self, items: Sequence[tuple[State, tuple[str, ...]]]) -> list[pd.DataFrame]:
+        """:meth:`changes` of several (state, tags) pairs (their flags in one pass)."""
+        rows_of = [np.flatnonzero(state.changed[self.ticket])
+                   if state.changed is not None and state.changed.any() else np.array([], dtype=np.int64)
+                   for state, _ in items]
+        pairs = [(state, rows) for (state, _), rows in zip(items, rows_of)]
+        if self._baseline is None and any(len(rows) for rows in rows_of):  # the data as it stands, alongside
+            *flags, self._baseline = self.flags_of(pairs + [(self.state, np.arange(len(self.modelled)))])
+        else:
+            flags = self.flags_of(pairs)
+        harmful_tags = set(self.harmful.loc[self.harmful["kind"] == "tag", "driver"])
+        outs = []
+        for (state, tags), rows, after in zip(items, rows_of, flags):
+            out = pd.DataFrame(0.0, index=np.arange(len(self.answers)), columns=list(self.harmful["driver"]))
             if len(rows):
-                after = self.flags(state, rows)
                 before = self.baseline.loc[rows, after.columns]
                 diff = after.to_numpy(dtype=float) - before.to_numpy(dtype=float)
                 out.loc[self.modelled[rows], list(after.columns)] = diff
-        harmful_tags = set(self.harmful.loc[self.harmful["kind"] == "tag", "driver"])
-        for tag in tags:
-            if tag in harmful_tags and "tags" in self.answers.columns:
-                has = self.answers["tags"].map(lambda x, t=tag: isinstance(x, list) and t in x).to_numpy(bool)
-                out.loc[has, tag] = -1.0
-        return out
+            for tag in tags:
+                if tag in harmful_tags and "tags" in self.answers.columns:
+                    has = self.answers["tags"].map(lambda x, t=tag: isinstance(x, list) and t in x).to_numpy(bool)
+                    out.loc[has, tag] = -1.0
+            outs.append(out)
+        return outs
 
     def deltas(self, changes: pd.DataFrame) -> np.ndarray:
         """Each answer's score change: the drivers it loses, times their effects (negated)."""
@@ -185,10 +258,15 @@ class SatisfactionModel:
 
 def _usable_thresholds(frame: pd.DataFrame, events: pd.DataFrame, benchmarks: Mapping[str, float] | None,
                        min_count: int) -> dict:
-    """Per stage: its benchmark, or its median where too few answered tickets are within it."""
+    """Per stage: its benchmark, or its median where too few answered tickets are within it.
+
+    ``events`` are a state's (:meth:`State.events`): a visit without an end is its ticket's
+    last, so each visit's hours are the same whichever other stages are passed along, and
+    the medians need only the stages that fall back to them."""
     visited, over, thresholds = _stage_delays(frame, events, benchmarks)
     within = (visited & ~over).sum()
-    medians = _stage_delays(frame, events, None)[2]
+    short = [stage for stage in thresholds if benchmarks and stage in benchmarks and within.get(stage, 0) < min_count]
+    medians = _stage_delays(frame, events[events["stage"].isin(short)], None)[2] if short else {}
     out = {}
     for stage, hours in thresholds.items():
         if benchmarks and stage in benchmarks and within.get(stage, 0) < min_count:
@@ -209,9 +287,9 @@ def _resolution_limit(tickets: pd.DataFrame) -> np.ndarray:
     return 2 * median.to_numpy(dtype=float)
 
 
-def _ticket_flag(name: str, tickets: pd.DataFrame, position: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """One ticket flag of the driver model for the tickets at ``position``."""
-    t = tickets.iloc[position]
+def _ticket_flag(name: str, t: pd.DataFrame, limit: np.ndarray) -> np.ndarray:
+    """One ticket flag of the driver model for the tickets ``t`` (``limit``: their
+    resolution limits)."""
     if name == "first_response_late":
         hours = ((t["first_response_at"] - t["created_at"]).dt.total_seconds() / 3600).to_numpy(dtype=float)
         priority = t["priority"] if "priority" in t.columns else pd.Series("normal", index=t.index)
@@ -220,7 +298,7 @@ def _ticket_flag(name: str, tickets: pd.DataFrame, position: np.ndarray, limit: 
         return np.nan_to_num(hours, nan=-np.inf) > target
     if name == "resolution_slow":
         hours = ((t["resolved_at"] - t["created_at"]).dt.total_seconds() / 3600).to_numpy(dtype=float)
-        return np.nan_to_num(hours, nan=-np.inf) > np.nan_to_num(limit[position], nan=np.inf)
+        return np.nan_to_num(hours, nan=-np.inf) > np.nan_to_num(limit, nan=np.inf)
     if name == "repeat_contact":
         return (pd.to_numeric(t["contacts"]) >= 2).fillna(False).to_numpy(dtype=bool)
     if name == "reopened":

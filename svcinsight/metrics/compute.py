@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -21,16 +22,35 @@ _FAMILIES = {
 }
 
 
-# Independent units of work, the slowest first so that a pool finishes early.
+# Independent units of work, the slowest first so that a pool finishes early; the
+# feedback's last, as its grid positions wait for the feedback -> ticket lookup.
 _TASKS = (
     ("speed", partial(speed.duration_rows, end_column="first_response_at", prefix="frt", mean=True)),
     ("speed", partial(speed.duration_rows, end_column="resolved_at", prefix="resolution")),
     ("productivity", productivity.rows),
     ("volume", volume.rows),
     ("sla", sla.rows),
-    ("satisfaction", satisfaction.rows),
     ("quality", quality.rows),
+    ("satisfaction", satisfaction.rows),
 )
+
+
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """The process's pool of ``threads`` threads, made on first use and kept: the next call
+    reuses its threads and the memory their allocator has already mapped (new threads
+    fault in fresh pages for every large array). Made anew in a forked child, whose copy
+    of the pool has no threads."""
+    key = (os.getpid(), threads)
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            for stale in [k for k in _POOLS if k[0] != key[0]]:
+                del _POOLS[stale]
+            _POOLS[key] = ThreadPoolExecutor(threads, thread_name_prefix="svcinsight-metrics")
+        return _POOLS[key]
 
 
 def default_threads() -> int:
@@ -101,9 +121,9 @@ def compute(tickets: pd.DataFrame, feedback: pd.DataFrame | None = None, orders:
         and these).
     threads : int, optional
         Threads for the independent steps (the feedback -> ticket lookup, each metric
-        family); NumPy and Arrow release the GIL in them. Default: the CPUs this process
-        may use, at most 4; 1 runs everything in the calling thread. The numbers do not
-        depend on it.
+        family); NumPy, pandas and Arrow release the GIL in them. The pool is kept for
+        the next call. Default: the CPUs this process may use, at most 4; 1 runs
+        everything in the calling thread. The numbers do not depend on it.
 
     Returns
     -------
@@ -147,17 +167,19 @@ def compute(tickets: pd.DataFrame, feedback: pd.DataFrame | None = None, orders:
         feedback = feedback.reset_index(drop=True)
     families = {REGISTRY[m].family for m in wanted} if wanted is not None else set(_FAMILIES)
     threads = default_threads() if threads is None else max(1, int(threads))
-    pool = ThreadPoolExecutor(threads, thread_name_prefix="svcinsight-metrics") if threads > 1 else None
+    # tasks only ever wait for tasks submitted before them, so calls may share the pool
+    pool = _pool(threads) if threads > 1 else None
+    ctx = Context(tickets=tickets, by=by, freq=freq, as_of=as_of,
+                  sla_hours=dict(sla or config.FIRST_RESPONSE_TARGET_HOURS),
+                  calendar=calendar, feedback=feedback, orders=orders, periods=periods, wanted=wanted, pool=pool)
     try:
-        ctx = Context(tickets=tickets, by=by, freq=freq, as_of=as_of,
-                      sla_hours=dict(sla or config.FIRST_RESPONSE_TARGET_HOURS),
-                      calendar=calendar, feedback=feedback, orders=orders, periods=periods, wanted=wanted, pool=pool)
         ctx.prepare()
         tasks = [task for name, task in _TASKS if name in families]
         parts = list(pool.map(lambda task: task(ctx), tasks)) if pool is not None else [task(ctx) for task in tasks]
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    except BaseException:
+        ctx.finish(raise_errors=False)  # nothing of this call left running
+        raise
+    ctx.finish()
     results = [r for part in parts for r in part if wanted is None or r.metric in wanted]
     out = tidy_frame(ctx, results)
     if changes:

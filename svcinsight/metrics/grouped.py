@@ -1,15 +1,20 @@
 """Order statistics per group on integer group codes: quantiles, medians and Kaplan-Meier
 medians of millions of values without a Python loop over rows.
 
-The values are put in group-major order by a stable sort of the small integer group
-codes (a radix sort for up to 65,536 groups), then ordered within their group. Two ways
-to do the second step, with identical results:
+Three ways to the order statistics, with identical results:
 
-- few, large groups (the usual channel x month grid): one ``np.partition`` per group
-  finds just the order statistics a quantile needs, in linear time;
-- many groups, or when the full order is needed (Kaplan-Meier): groups of similar size
-  share a 2-D array padded to the next power of two, which NumPy sorts row by row, so
-  the cost is n log(group size) and the memory at most twice the values.
+- few, large groups (the usual channel x month grid), quantiles and medians: a
+  histogram selection. Each value gets an integer key in the order of the floats (their
+  bits, sign handled), and its top bits pick one of a few thousand buckets per group;
+  one ``np.bincount`` of (group, bucket) and running sums tell which bucket holds each
+  wanted rank, and only the values in those buckets (a small share) are sorted. Linear
+  in the values, with no gather of all of them into group order;
+- when the full order is needed (Kaplan-Meier): the values are put in group-major order
+  by a stable sort of the small integer group codes (a radix sort for up to 65,536
+  groups), then sorted within their group, one ``np.sort`` per group;
+- many groups: groups of similar size share a 2-D array padded to the next power of
+  two, which NumPy sorts row by row, so the cost is n log(group size) and the memory
+  at most twice the values.
 
 The arithmetic follows the reference implementations exactly: pandas' linear
 interpolation for quantiles and ``(a + b) / 2`` for even-sized medians, and
@@ -38,8 +43,12 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Above this many groups, order statistics come from one padded row-wise sort instead
-#: of a ``np.partition`` per group (a Python call per group costs more than it saves).
+#: of work per group (a Python call per group costs more than it saves, and the
+#: histogram selection's buckets per group get too few).
 PARTITION_MAX_GROUPS = 2_000
+#: Histogram cells (groups x buckets) of the selection: at most 4,096 buckets per group.
+_SELECT_CELLS = 1 << 20
+_SIGN = np.uint64(1 << 63)
 
 
 class GroupLayout:
@@ -138,53 +147,127 @@ def _interpolate(sorted_groups: SortedGroups, qs) -> np.ndarray:
     return out
 
 
-def _selected(values: np.ndarray, groups: np.ndarray, n_groups: int, kth_of,
-              layout: GroupLayout | None) -> tuple[np.ndarray, np.ndarray]:
-    """Group-major values with, per group, the order statistics ``kth_of(count)`` asks for
-    moved into place by ``np.partition`` (one call per group)."""
-    values, counts = (layout or GroupLayout(groups, n_groups)).gather(values)
-    starts = np.cumsum(counts) - counts
-    for g in np.flatnonzero(counts):
-        part = values[starts[g]:starts[g] + counts[g]]
-        part.partition(kth_of(int(counts[g])))  # in place, on the view
-    return values, counts
+def sortable_keys(values: np.ndarray) -> np.ndarray:
+    """Unsigned integers in the order of the float values (NaN excepted): the bits of a
+    positive float with the sign bit set, all bits flipped for a negative one.
+
+    >>> x = np.array([-2.5, -0.1, 0.0, 1e-300, 3.0, np.inf])
+    >>> bool((np.diff(sortable_keys(x).astype(object)) > 0).all())
+    True
+    """
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)
+    return bits ^ ((bits >> np.uint64(63)) * np.uint64(0x7FFF_FFFF_FFFF_FFFF) | _SIGN)
+
+
+def select_ranks(values: np.ndarray, groups: np.ndarray, n_groups: int, ranks_of) -> tuple[np.ndarray, np.ndarray]:
+    """The values at given ranks of each group's ascending order, without sorting them.
+
+    ``ranks_of(counts)`` gets the non-NaN values per group and returns the wanted ranks,
+    shape ``(n_groups, k)`` (read only for groups with values). Returns those values
+    (NaN for groups without any) and the counts. The ranks' buckets are found from a
+    histogram of (group, bucket of the value's top key bits); the buckets' order is the
+    values' order, so the value at rank r is the (r - values in lower buckets)-th
+    smallest of its bucket, and only the values of the wanted buckets are sorted.
+
+    >>> v = np.array([5.0, 1.0, np.nan, 4.0, 2.0, 9.0])
+    >>> select_ranks(v, np.array([0, 0, 0, 0, 1, -1]), 2, lambda c: np.stack([c * 0, c - 1], axis=1))
+    (array([[1., 5.],
+           [2., 2.]]), array([3, 1]))
+    """
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    keep = (groups >= 0) & ~np.isnan(values)
+    v, g = (values, groups) if keep.all() else (values[keep], groups[keep])
+    if not len(v):
+        counts = np.zeros(n_groups, dtype=np.int64)
+        return np.full(np.shape(ranks_of(counts)), np.nan), counts
+    key = v.view(np.int64)  # without a sign bit set (no negative value, no -0.0) already in order
+    low = int(key.min())
+    if low < 0:
+        key = sortable_keys(v)
+        low = int(key.min())
+    span = int(key.max()) - low
+    bucket_bits = max(1, min(12, (_SELECT_CELLS // max(n_groups, 1)).bit_length() - 1))
+    shift = max(0, span.bit_length() - bucket_bits)
+    n_buckets = (span >> shift) + 1
+    bucket = key - key.dtype.type(low)
+    bucket >>= bucket.dtype.type(shift)
+    cell = bucket.astype(np.int64, copy=False)  # (group, bucket), in the values' order within a group
+    cell += g * n_buckets
+    hist = np.bincount(cell, minlength=n_groups * n_buckets).reshape(n_groups, n_buckets)
+    cum = np.cumsum(hist, axis=1)
+    counts = cum[:, -1]
+    ranks = np.asarray(ranks_of(counts), dtype=np.int64)
+    out = np.full(ranks.shape, np.nan)
+    has = np.flatnonzero(counts)
+    if not len(has):
+        return out, counts
+    ranks = ranks[has]
+    # the bucket holding each rank: rows of running counts, each offset above the one
+    # before, make one sorted array to search
+    offset = (np.arange(len(has)) * (int(counts.max()) + 1))[:, None]
+    flat = np.searchsorted((cum[has] + offset).ravel(), ranks + offset, side="right")
+    bucket = flat - (np.arange(len(has)) * n_buckets)[:, None]
+    below = np.where(bucket > 0, np.take_along_axis(cum[has], np.maximum(bucket - 1, 0), axis=1), 0)
+    target = has[:, None] * n_buckets + bucket
+    wanted = np.zeros(n_groups * n_buckets, dtype=bool)
+    wanted[target.ravel()] = True
+    pick = np.flatnonzero(wanted[cell])
+    chosen, chosen_cell = v[pick], cell[pick]
+    order = np.lexsort((chosen, chosen_cell))
+    chosen, chosen_cell = chosen[order], chosen_cell[order]
+    out[has] = chosen[np.searchsorted(chosen_cell, target) + (ranks - below)]
+    return out, counts
 
 
 def quantiles(values: np.ndarray, groups: np.ndarray, n_groups: int, qs,
-              sorted_groups: SortedGroups | None = None, layout: GroupLayout | None = None) -> np.ndarray:
+              sorted_groups: SortedGroups | None = None, layout: GroupLayout | None = None,
+              with_counts: bool = False):
     """Per-group quantiles (linear interpolation, as ``groupby().quantile()``), shape
     ``(n_groups, len(qs))``; NaN for groups without values. ``sorted_groups`` reuses a
-    sort already made, ``layout`` a group order."""
+    sort already made, ``layout`` a group order (for many groups); ``with_counts`` also
+    returns the values per group."""
     if sorted_groups is None and n_groups > PARTITION_MAX_GROUPS:
         sorted_groups = sort_within_groups(values, groups, n_groups, layout)
     if sorted_groups is not None:
-        return _interpolate(sorted_groups, qs)
+        out = _interpolate(sorted_groups, qs)
+        return (out, sorted_groups.counts) if with_counts else out
 
-    def kth_of(count):
-        k = set()
+    def ranks_of(counts):  # as _interpolate: the order statistics either side of q * (n - 1)
+        out = []
         for q in qs:
-            low = int(q * (count - 1))
-            k.update((low, min(low + 1, count - 1)))
-        return sorted(k)
+            low = (q * (counts - 1)).astype(np.int64)
+            out += [low, np.minimum(low + 1, counts - 1)]
+        return np.stack(out, axis=1)
 
-    selected, counts = _selected(values, groups, n_groups, kth_of, layout)
-    return _interpolate(SortedGroups(selected, counts), qs)
+    selected, counts = select_ranks(values, groups, n_groups, ranks_of)
+    out = np.full((n_groups, len(qs)), np.nan)
+    has = counts > 0
+    for j, q in enumerate(qs):
+        frac = (q * (counts[has] - 1)) % 1
+        a, b = selected[has, 2 * j], selected[has, 2 * j + 1]
+        out[has, j] = a + (b - a) * frac
+    return (out, counts) if with_counts else out
 
 
-def medians(values: np.ndarray, groups: np.ndarray, n_groups: int, layout: GroupLayout | None = None) -> np.ndarray:
+def medians(values: np.ndarray, groups: np.ndarray, n_groups: int, layout: GroupLayout | None = None,
+            with_counts: bool = False):
     """Per-group medians as ``groupby().median()`` computes them (mean of the two middle
-    values for an even count); NaN for groups without values."""
+    values for an even count); NaN for groups without values. ``with_counts`` also
+    returns the values per group."""
+    out = np.full(n_groups, np.nan)
     if n_groups > PARTITION_MAX_GROUPS:
         s = sort_within_groups(values, groups, n_groups, layout)
-        selected, counts = s.values, s.counts
+        counts = s.counts
+        has = counts > 0
+        c, start = counts[has], s.starts[has]
+        low, high = s.values[start + (c - 1) // 2], s.values[start + c // 2]
     else:
-        selected, counts = _selected(values, groups, n_groups, lambda c: sorted({(c - 1) // 2, c // 2}), layout)
-    out = np.full(n_groups, np.nan)
-    has = counts > 0
-    c, s = counts[has], (np.cumsum(counts) - counts)[has]
-    low, high = selected[s + (c - 1) // 2], selected[s + c // 2]
+        selected, counts = select_ranks(values, groups, n_groups,
+                                        lambda c: np.stack([(c - 1) // 2, c // 2], axis=1))
+        has = counts > 0
+        c, low, high = counts[has], selected[has, 0], selected[has, 1]
     out[has] = np.where(c % 2 == 1, high, (low + high) / 2)
-    return out
+    return (out, counts) if with_counts else out
 
 
 def segmented_cumsum(terms: np.ndarray, counts: np.ndarray) -> np.ndarray:

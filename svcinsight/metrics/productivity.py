@@ -56,6 +56,8 @@ def rows(ctx: Context) -> list[Result]:
             out.append(per_day)
     if "handle_minutes" in ctx.tickets.columns and ctx.wants("handle_minutes_median"):
         minutes = ctx.tickets["handle_minutes"].astype("float64").to_numpy(na_value=np.nan)
-        n = ctx.present_sums(ctx.gid, ~np.isnan(minutes), ctx.ticket_counts)
-        out.append(Result("handle_minutes_median", grouped.medians(minutes, ctx.gid, ctx.size, ctx.layout), np.nan_to_num(n)))
+        layout = ctx.layout if ctx.needs_layout else None
+        medians, counts = grouped.medians(minutes, ctx.gid, ctx.size, layout, with_counts=True)
+        n = np.where(ctx.ticket_counts > 0, counts, np.nan)  # as a groupby count over the cell's tickets
+        out.append(Result("handle_minutes_median", medians, np.nan_to_num(n)))
     return out

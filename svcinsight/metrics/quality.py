@@ -19,7 +19,7 @@ def rows(ctx: Context) -> list[Result]:
     was_reopened = ctx.column("reopened", 0, "float64") > 0 if "reopened" in t.columns else np.zeros(len(t), bool)
     first_contact = (contacts <= 1) & ~was_reopened
     present = ctx.ticket_counts  # a cell without tickets has NaN counts, as a groupby sum would
-    n_resolved = ctx.present_sums(ctx.gid, resolved, present)
+    n_resolved = np.where(present > 0, ctx.resolved_counts, np.nan)
     out = []
     if ctx.wants("fcr_rate"):
         fcr = ctx.present_sums(ctx.gid, resolved & first_contact, present)

@@ -17,7 +17,8 @@ class _Answers:
         submitted = utc_ns(fb["submitted_at"])
         self.keep = (submitted != NAT) & (submitted <= ctx.as_of_ns)
         self.submitted = submitted
-        self.positions = np.where(self.keep, ctx.feedback_gid, -1)
+        # rows without a cell at ctx.size: ctx.sums leaves them out without a copy of the weights
+        self.positions = np.where(self.keep & (ctx.feedback_gid >= 0), ctx.feedback_gid, ctx.size)
         self.present = ctx.sums(self.positions)  # rows per cell: empty cells give NaN sums
 
     def score(self, ctx: Context, column: str) -> np.ndarray | None:

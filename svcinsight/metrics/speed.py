@@ -29,25 +29,29 @@ def duration_rows(ctx: Context, *, end_column: str, prefix: str, quantiles=(0.5,
     hours = np.where(finished, waited, np.nan)
     present = ctx.ticket_counts
     gid = ctx.gid
-    # per cell: finished tickets with a duration (a groupby count over the cell's tickets)
-    n = ctx.present_sums(gid, ~np.isnan(hours), present)
+    layout = ctx.layout if ctx.needs_layout else None  # the cell order, where a sort needs it
     out = []
     if km:
         # the finished durations sorted within cells serve the quantiles too
-        finished_only = grouped.sort_within_groups(hours, gid, ctx.size, ctx.layout)
-        still_waiting = grouped.sort_within_groups(np.where(finished, np.nan, waited), gid, ctx.size, ctx.layout)
+        finished_only = grouped.sort_within_groups(hours, gid, ctx.size, layout)
+        still_waiting = grouped.sort_within_groups(np.where(finished, np.nan, waited), gid, ctx.size, layout)
         medians = grouped.km_medians(finished_only, still_waiting)
         events = ctx.present_sums(gid, finished & ~np.isnan(waited), present)
         total = ctx.present_sums(gid, ~np.isnan(waited), present)
         km_result = Result(f"{prefix}_km_median_h", medians, np.nan_to_num(total), events, total)
     else:
         km_result, finished_only = None, None
+    # per cell: finished tickets with a duration (a groupby count over the cell's tickets)
     if quantiles:
-        q = grouped.quantiles(hours, gid, ctx.size, quantiles, sorted_groups=finished_only, layout=ctx.layout)
+        q, counts = grouped.quantiles(hours, gid, ctx.size, quantiles, sorted_groups=finished_only, layout=layout,
+                                      with_counts=True)
+        n = np.where(present > 0, counts, np.nan)
         for j, level in enumerate(quantiles):
             out.append(Result(f"{prefix}_{_NAMES[level]}_h", q[:, j], np.nan_to_num(n)))
+    else:
+        n = ctx.present_sums(gid, ~np.isnan(hours), present)
     if mean:
-        total_hours = compensated_sums(gid, hours, ctx.size)
+        total_hours = compensated_sums(gid, hours, ctx.size, rows=present)
         with np.errstate(invalid="ignore", divide="ignore"):
             average = total_hours / n
         out.append(Result(f"{prefix}_mean_h", average, np.nan_to_num(n), total_hours, n))

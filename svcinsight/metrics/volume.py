@@ -21,7 +21,7 @@ from svcinsight.metrics.context import (
 def rows(ctx: Context) -> list[Result]:
     t = ctx.tickets
     created = ctx.ticket_counts
-    resolved = ctx.sums(ctx.gid, ctx.known_ns("resolved_at") != NAT)
+    resolved = ctx.resolved_counts
     out = []
     if ctx.wants("tickets_created"):
         out.append(Result("tickets_created", created, created, numerator=created, count=True))
@@ -62,8 +62,8 @@ def backlog(ctx: Context) -> Result:
     ends = period_ends(ctx.span, ctx.tz).as_unit("ns")
     cutoffs = np.asarray(ends.where(ends <= ctx.as_of, ctx.as_of + pd.Timedelta(1, "ns")).asi8)
     resolved = ctx.known_ns("resolved_at")
-    ok = ctx.gid >= 0
-    group = ctx.gid[ok] // periods
+    ok = ctx._gid_keep  # None: every ticket has a cell
+    group = ctx.ticket_group if ok is None else ctx.ticket_group[ok]
     size = ctx.n_groups * (periods + 1)
     # the first cutoff after each event: the event counts from that period on (periods = never)
     if _clock_steady_at(ends):
@@ -73,9 +73,10 @@ def backlog(ctx: Context) -> Result:
         opened = opened.ravel()
     else:  # a clock change at a period's end: compare instants
         created_slot = np.searchsorted(cutoffs, ctx.created_ns, side="right")
-        opened = np.bincount(group * (periods + 1) + created_slot[ok], minlength=size)
-    resolved_slot = np.where(resolved != NAT, np.searchsorted(cutoffs, resolved, side="right"), periods)
-    closed = np.bincount(group * (periods + 1) + resolved_slot[ok], minlength=size)
+        opened = np.bincount(group * (periods + 1) + (created_slot if ok is None else created_slot[ok]), minlength=size)
+    resolved_slot = np.searchsorted(cutoffs, resolved, side="right")  # NAT, below every cutoff, gives 0
+    resolved_slot[resolved == NAT] = periods
+    closed = np.bincount(group * (periods + 1) + (resolved_slot if ok is None else resolved_slot[ok]), minlength=size)
     open_counts = np.cumsum((opened - closed).reshape(ctx.n_groups, periods + 1)[:, :periods], axis=1)
     counts = open_counts.ravel().astype("float64")
     return Result("backlog_open", counts, counts, numerator=counts, count=True)

@@ -104,6 +104,21 @@ def test_same_numbers_on_the_business_clock(rng):
                                   check_exact=True)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_feedback_groups_with_and_without_waiting_for_the_lookup(rng, threads):
+    # whether feedback falls in "(unknown)" is settled early by a row without a ticket id,
+    # and otherwise only once the lookup has run (while the ticket families already run)
+    tickets, feedback = random_tables(rng, n=700)
+    tickets["channel"] = tickets["channel"].fillna("chat")  # no ticket of its own in "(unknown)"
+    has_id = feedback[feedback["ticket_id"].notna()]
+    found = has_id[has_id["ticket_id"].isin(tickets["ticket_id"])]
+    for fb, unknown in ((feedback, True), (has_id, True), (found, False)):
+        expected = reference_compute(tickets, fb, by="channel")
+        got = metrics.compute(tickets, fb, by="channel", threads=threads)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert (got["channel"] == "(unknown)").any() == unknown
+
+
 def test_a_subset_of_metrics_is_the_same_rows(rng):
     tickets, feedback = random_tables(rng, n=800)
     asked = ["resolution_km_median_h", "nps", "backlog_open", "handle_minutes_median", "survey_response_rate"]

@@ -224,23 +224,20 @@ class PlanStudy:
 
 
 def _window_feedback(unit, start: pd.Timestamp, end: pd.Timestamp, taxonomy) -> pd.DataFrame | None:
-    """The unit's answers submitted in the plan's window, tagged. Tagging reads each comment
-    on its own, so the report month's answers take the tags the report's feedback
-    sections gave them (when they ran first); the earlier months' are tagged here."""
+    """The unit's answers submitted in the plan's window, tagged: the report's own tagged
+    feedback (:func:`svcinsight.report.sections.tagged_feedback_since`; tagged once per
+    report, shared with its drivers chart) when the window ends with the report month."""
     from svcinsight.feedback.tagging import tag
+    from svcinsight.report.sections import tagged_feedback_since
 
     feedback = unit.data.feedback
     if feedback is None or not {"comment", "submitted_at"} <= set(feedback.columns) or "tags" in feedback.columns:
         return feedback
+    if end == unit.month_end:
+        return tagged_feedback_since(unit, start)
     stamps = feedback["submitted_at"]
     inside = (stamps.notna() & (stamps >= start) & (stamps < end) & (stamps <= unit.as_of)).to_numpy(dtype=bool)
-    window = feedback[inside]
-    month = unit._metrics_cache.get("_tagged_month")  # svcinsight.report.sections.tagged_month_feedback
-    if month is None or not window.index.is_unique or not month.index.isin(window.index).all():
-        return tag(window, taxonomy)
-    earlier = window[~window.index.isin(month.index)]
-    tagged = pd.concat([tag(earlier, taxonomy), month]) if len(earlier) else month
-    return tagged.loc[window.index]
+    return tag(feedback[inside], taxonomy)
 
 
 def prepare(*, unit: str, month: str, params_path: str | Path, staged_store: str | Path | None = None) -> PlanStudy:

@@ -531,13 +531,27 @@ def _feedback_between(unit: UnitData, start: pd.Timestamp) -> pd.DataFrame | Non
 
 def tagged_month_feedback(unit: UnitData) -> pd.DataFrame | None:
     """The month's feedback with tags and stages (computed once per report)."""
+    return tagged_feedback_since(unit, unit.month_start)
+
+
+def tagged_feedback_since(unit: UnitData, start: pd.Timestamp) -> pd.DataFrame | None:
+    """Feedback submitted from ``start`` to the end of the report month, tagged once per
+    report and start. Each comment is tagged on its own, so answers of the report month
+    keep the tags the month's sections gave them and only earlier ones are tagged again
+    (the drivers chart and the improvement plan read the last three months)."""
     from svcinsight import feedback
 
-    key = "_tagged_month"
-    if key not in unit._metrics_cache:
-        fb = _feedback_between(unit, unit.month_start)
-        unit._metrics_cache[key] = None if fb is None else feedback.tag(fb, _taxonomy(unit))
-    return unit._metrics_cache[key]
+    key = ("_tagged_since", start)
+    cache = unit._metrics_cache
+    if key not in cache:
+        fb = _feedback_between(unit, start)
+        if fb is None or start >= unit.month_start or not fb.index.is_unique:
+            cache[key] = None if fb is None else feedback.tag(fb, _taxonomy(unit))
+        else:
+            month = tagged_feedback_since(unit, unit.month_start)
+            earlier = fb[~fb.index.isin(month.index)]
+            cache[key] = pd.concat([feedback.tag(earlier, _taxonomy(unit)), month]).loc[fb.index]
+    return cache[key]
 
 
 def top_issues(unit: UnitData, top: int = 5):
@@ -577,7 +591,7 @@ def driver_chart(unit: UnitData, top: int = 10):
     """Effects on CSAT of issues and slow stages, with intervals, over the last three months."""
     from svcinsight import feedback, plots
 
-    fb = _feedback_between(unit, (unit.month - 2).start_time.tz_localize(unit.timezone))
+    fb = tagged_feedback_since(unit, (unit.month - 2).start_time.tz_localize(unit.timezone))
     zh = _zh(unit)
     if fb is None or "csat" not in fb.columns or fb["csat"].notna().sum() < 50:
         note = "反馈评分太少，无法估计驱动因素。" if zh else "Too few scored answers to estimate drivers."

@@ -270,23 +270,27 @@ def test_positions_of_repeated_ids_fail_as_get_indexer_does():
 
 def test_window_feedback_reuses_the_months_tags_and_equals_tagging_it_all():
     from svcinsight.plan.report import _window_feedback
-    from svcinsight.report.sections import _feedback_between
+    from svcinsight.report.sections import tagged_month_feedback
 
     ds = si.demo.generate(seed=2, months=3, tickets_per_month=300, units=["ecommerce"])
     fb = ds.feedback.sample(frac=1.0, random_state=1)  # any order
     month = pd.Period(fb["submitted_at"].max().strftime("%Y-%m"), freq="M")
     tz = "Asia/Shanghai"
-    unit = types.SimpleNamespace(data=types.SimpleNamespace(feedback=fb), _metrics_cache={}, month=month,
-                                 month_start=month.start_time.tz_localize(tz),
-                                 month_end=(month + 1).start_time.tz_localize(tz),
-                                 as_of=fb["submitted_at"].max() - pd.Timedelta(days=2))
-    start = (month - 2).start_time.tz_localize(tz)
     taxonomy = si.feedback.load_taxonomy()
-    plain = _window_feedback(unit, start, unit.month_end, taxonomy)  # nothing cached: all tagged here
+
+    def unit():
+        return types.SimpleNamespace(data=types.SimpleNamespace(feedback=fb), _metrics_cache={"_taxonomy": taxonomy},
+                                     month=month, month_start=month.start_time.tz_localize(tz),
+                                     month_end=(month + 1).start_time.tz_localize(tz),
+                                     as_of=fb["submitted_at"].max() - pd.Timedelta(days=2))
+
+    plain, shared = unit(), unit()
+    start = (month - 2).start_time.tz_localize(tz)
     stamps = fb["submitted_at"]
-    expected = tag(fb[(stamps >= start) & (stamps < unit.month_end) & (stamps <= unit.as_of)], taxonomy)
-    pd.testing.assert_frame_equal(plain, expected)
-    unit._metrics_cache["_tagged_month"] = tag(_feedback_between(unit, unit.month_start), taxonomy)
-    reused = _window_feedback(unit, start, unit.month_end, taxonomy)
-    assert len(unit._metrics_cache["_tagged_month"]) > 20
+    expected = tag(fb[(stamps >= start) & (stamps < plain.month_end) & (stamps <= plain.as_of)], taxonomy)
+    pd.testing.assert_frame_equal(_window_feedback(plain, start, plain.month_end, taxonomy), expected)
+    month_tags = tagged_month_feedback(shared)  # the report's feedback sections ran first
+    assert len(month_tags) > 20
+    reused = _window_feedback(shared, start, shared.month_end, taxonomy)
     pd.testing.assert_frame_equal(reused, expected)
+    assert shared._metrics_cache[("_tagged_since", start)] is reused  # the drivers chart reads the same frame

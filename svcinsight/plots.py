@@ -100,6 +100,12 @@ def shown_once(figure) -> ShownFigure:
     return ShownFigure(figure)
 
 
+def _latin_families() -> list[str]:
+    """The font families without the CJK fallback: for tick labels that are only dates
+    and numbers, which never need it (a fallback font makes text layout slower)."""
+    return [f for f in plt.rcParams["font.family"] if f != CJK_FAMILY]
+
+
 def _new_axes(ax, size=(9, 3.2)):
     use_cjk_font()
     if ax is None:
@@ -141,6 +147,7 @@ def daily_volume(tickets: pd.DataFrame, *, by: str | None = "channel", ax=None,
         counts = counts.reindex(pd.date_range(counts.index.min(), counts.index.max(), freq="D"), fill_value=0)
         ax.plot(counts.index, counts.to_numpy())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+    ax.tick_params(labelfontfamily=_latin_families())  # days and counts
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
     if title:
@@ -159,6 +166,7 @@ def monthly_volume(tickets: pd.DataFrame, *, highlight: pd.Period | None = None,
     colors = ["#d55e00" if highlight is not None and p == highlight else "#0072b2" for p in counts.index]
     ax.bar(labels, counts.to_numpy(), color=colors)
     ax.tick_params(axis="x", labelrotation=45)
+    ax.tick_params(labelfontfamily=_latin_families())  # months (YYYY-MM) and counts
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, loc="left")
@@ -193,8 +201,9 @@ def metric_trends(frame: pd.DataFrame, *, metrics: list[str], labels: dict | Non
         if metric in targets:
             ax.axhline(targets[metric] * scale, linestyle="--", color="#009e73", linewidth=1)
         ax.set_title(labels.get(metric, metric) + (" (%)" if metric in percent else ""), loc="left", fontsize=9)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-        ax.tick_params(axis="y", labelsize=7)
+        # dates and numbers: the usual font alone (no CJK fallback to consult per glyph)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7, labelfontfamily=_latin_families())
+        ax.tick_params(axis="y", labelsize=7, labelfontfamily=_latin_families())
         sns.despine(ax=ax)
     for ax in list(axes.flat)[len(shown):]:
         ax.set_visible(False)

@@ -128,7 +128,7 @@ def process_map(
         box = FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H,
                              boxstyle="round,pad=0.0,rounding_size=0.08", facecolor=colour,
                              edgecolor="#555555", linewidth=0.8, zorder=3)
-        ax.add_patch(box)
+        ax.add_artist(box)  # the limits are set below: no data limits to update
         boxes[row.stage] = box
         visits = (f"{row.visits:,} 次访问" if zh else f"{row.visits:,} visit" + ("s" if row.visits != 1 else ""))
         ax.text(x, y, f"{textwrap.fill(str(row.stage), 18)}\n{visits}{median}", ha="center",
@@ -142,7 +142,7 @@ def process_map(
         # arrows back (rework, reopen) bend more and in red.
         bend = 0.35 if back else (0.0 if a["y"] == b["y"] == 0 else 0.12)
         width = 0.6 + 5.0 * flow.count / widest
-        ax.add_patch(FancyArrowPatch(
+        ax.add_artist(FancyArrowPatch(
             posA=(a["x"], a["y"]), posB=(b["x"], b["y"]), patchA=boxes[flow.from_stage],
             patchB=boxes[flow.to_stage], connectionstyle=f"arc3,rad={bend}",
             arrowstyle=f"-|>,head_length={2 + width * 0.6:.1f},head_width={1.5 + width * 0.4:.1f}",

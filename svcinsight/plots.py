@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 CJK_FAMILY = "Noto Sans CJK SC"
 
@@ -81,6 +82,17 @@ class ShownFigure:
             import io
 
             buffer = io.BytesIO()
+            engine = self.figure.get_layout_engine()
+            if isinstance(engine, ConstrainedLayoutEngine):
+                # savefig lays a constrained figure out in a draw of its own and again in
+                # the real draw; lay it out once here, at the dpi the PNG is drawn at, and
+                # keep the positions, so the figure is drawn once
+                try:
+                    engine.execute(self.figure)
+                except ValueError:  # as Figure.draw: a layout that cannot be solved is left alone
+                    pass
+                else:
+                    self.figure.set_layout_engine(None)
             self.figure.savefig(buffer, format="png", dpi=self.figure.dpi, facecolor=self.figure.get_facecolor(),
                                 edgecolor=self.figure.get_edgecolor())
             self._png = buffer.getvalue()
@@ -190,6 +202,16 @@ def metric_trends(frame: pd.DataFrame, *, metrics: list[str], labels: dict | Non
     nrows = max(1, -(-len(shown) // ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.4 * nrows), layout="constrained",
                              squeeze=False)
+    # one time axis for every panel, labelled under each column's lowest panel: the months
+    # line up across the grid and are read once. Fixed month ticks (every other month
+    # back from the latest when there are many): no date locator to rerun at each layout pass.
+    periods = sorted(set(frame.loc[frame["metric"].isin(shown), "period"]))
+    starts = [p.to_timestamp() for p in periods]
+    step = max(1, -(-len(periods) // 7))
+    ticks = starts[::-1][::step][::-1]
+    if starts:
+        pad = (starts[-1] - starts[0]) * 0.05 if len(starts) > 1 else pd.Timedelta(days=15)
+        xlim = (starts[0] - pad, starts[-1] + pad)
     for ax, metric in zip(axes.flat, shown):
         rows = frame[frame["metric"] == metric].sort_values("period")
         x = rows["period"].dt.to_timestamp()
@@ -201,12 +223,19 @@ def metric_trends(frame: pd.DataFrame, *, metrics: list[str], labels: dict | Non
         if metric in targets:
             ax.axhline(targets[metric] * scale, linestyle="--", color="#009e73", linewidth=1)
         ax.set_title(labels.get(metric, metric) + (" (%)" if metric in percent else ""), loc="left", fontsize=9)
+        ax.set_xlim(*xlim)
+        ax.set_xticks(ticks, [f"{t:%Y-%m}" for t in ticks])
         # dates and numbers: the usual font alone (no CJK fallback to consult per glyph)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=7, labelfontfamily=_latin_families())
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7, labelfontfamily=_latin_families(),
+                       labelbottom=False)
         ax.tick_params(axis="y", labelsize=7, labelfontfamily=_latin_families())
         sns.despine(ax=ax)
     for ax in list(axes.flat)[len(shown):]:
         ax.set_visible(False)
+    for column in range(ncols):  # a column's lowest shown panel carries the months
+        filled = [ax for ax in axes[:, column] if ax.get_visible()]
+        if filled:
+            filled[-1].tick_params(axis="x", labelbottom=True)
     return fig
 
 

@@ -19,7 +19,6 @@ Before timing, the report's headline numbers (its summary JSON) are checked agai
 from __future__ import annotations
 
 import argparse
-from importlib import metadata
 import json
 import math
 import platform
@@ -28,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
 import yaml

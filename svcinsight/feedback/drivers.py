@@ -30,6 +30,7 @@ from scipy import stats as sps
 from svcinsight import config
 from svcinsight.feedback.tagging import tag as tag_comments
 from svcinsight.feedback.taxonomy import load_taxonomy
+from svcinsight.ids import among
 from svcinsight.stats import adjust_pvalues
 
 #: Outcomes drivers() understands: (low-score rule, higher is better).
@@ -255,8 +256,8 @@ def _linked(ids: pd.Series, sources: list[pd.Series]) -> np.ndarray:
     feedback's few (a small lookup table) instead of building one from all of theirs.
     """
     wanted = ids.dropna().unique()
-    found = pd.concat([s[s.isin(wanted) | s.isna()] for s in sources]).unique()
-    return ids.isin(found).fillna(False).to_numpy(dtype=bool)
+    found = pd.concat([s[among(s, wanted)] for s in sources]).unique()
+    return among(ids, found)  # an answer without a ticket id is linked to nothing
 
 
 def _independent(columns: list[np.ndarray], tolerance: float = 1e-8) -> list[int]:

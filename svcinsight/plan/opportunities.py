@@ -44,6 +44,7 @@ import pandas as pd
 from svcinsight import config
 from svcinsight.dataset import Dataset
 from svcinsight.goals import Goal
+from svcinsight.ids import among
 from svcinsight.metrics import get, latest_timestamp
 from svcinsight.plan import texts
 from svcinsight.plan.evidence import describe
@@ -273,9 +274,9 @@ def opportunities(dataset: Dataset, *, benchmarks: Mapping[str, float] | None = 
     if feedback is not None and "submitted_at" in feedback.columns:
         answers = feedback[_between(feedback["submitted_at"], start, end)
                            & (feedback["submitted_at"] <= as_of)].reset_index(drop=True)
-    linked = tickets["ticket_id"].isin(answers["ticket_id"].dropna()) if answers is not None and \
-        "ticket_id" in answers.columns else pd.Series(False, index=tickets.index)
-    keep = (in_window | linked).to_numpy(dtype=bool)
+    linked = among(tickets["ticket_id"], answers["ticket_id"].dropna()) if answers is not None and \
+        "ticket_id" in answers.columns else np.zeros(len(tickets), dtype=bool)
+    keep = in_window.to_numpy(dtype=bool) | linked
     state_tickets = tickets[keep].reset_index(drop=True)
     window_mask = in_window.to_numpy(dtype=bool)[keep]
     if not window_mask.any():
@@ -500,7 +501,7 @@ def _affected(cand: Candidate, state: State, measure: Measure, window: np.ndarra
     if cand.kind == "tag" and measure.model is not None:
         has = measure.model.tagged(cand.subject)
         ids = measure.model.answers.loc[has, "ticket_id"].dropna()
-        return tickets["ticket_id"].isin(ids).to_numpy(dtype=bool) & window
+        return among(tickets["ticket_id"], ids) & window
     if cand.kind == "segment":
         target = cand.targets[0]
         out = np.ones(len(tickets), dtype=bool)

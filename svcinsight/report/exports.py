@@ -109,18 +109,19 @@ def _zoned_text(stamps: pd.Series) -> pd.Series | None:
     local = stamps.dt.tz_localize(None).to_numpy()  # datetime64 in the column's own unit
     utc = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     present = ~np.isnat(local)
+    text = np.full(len(local), None, dtype=object)
+    if not present.any():  # (numpy's string functions fail on empty arrays)
+        return pd.Series(text, index=stamps.index, name=stamps.name, dtype=object)
     seconds = local[present].astype("datetime64[s]")
     offsets = (local[present] - utc[present]).astype("timedelta64[s]").astype("int64")
     if (seconds != local[present]).any() or (offsets % 60).any():
         return None
-    if len(seconds) and not (np.datetime64("1000-01-01", "s") <= seconds.min()
-                             and seconds.max() < np.datetime64("10000-01-01", "s")):
+    if not (np.datetime64("1000-01-01", "s") <= seconds.min() and seconds.max() < np.datetime64("10000-01-01", "s")):
         return None
     clock = np.char.replace(np.datetime_as_string(seconds, unit="s"), "T", " ")
     signs = {o: f"{'-' if o < 0 else '+'}{abs(o) // 3600:02d}:{abs(o) % 3600 // 60:02d}"
              for o in np.unique(offsets).tolist()}
     suffix = pd.Series(offsets).map(signs).to_numpy(dtype=str)
-    text = np.full(len(local), None, dtype=object)
     text[present] = np.char.add(clock, suffix)
     return pd.Series(text, index=stamps.index, name=stamps.name, dtype=object)
 

@@ -98,23 +98,36 @@ def write_atomically(path: Path, text: str) -> None:
 def to_html(notebook_path: Path) -> str:
     """Render an executed notebook to self-contained HTML with no code cells."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook_path, as_version=4)
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    exporter = HTMLExporter(
-        template_name="svcinsight_report",
-        extra_template_basedirs=[str(Path(__file__).parent / "templates")],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    # notes for the notebook's own readers stay out of the stakeholders' report
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     return add_contents(with_page_title(body))
+
+
+_EXPORTERS = threading.local()
+
+
+def _html_exporter():
+    """This thread's HTML exporter, made once: a new one compiles its Jinja templates
+    again (about 0.1 s per report); nbconvert exporters convert one notebook after
+    another, keeping nothing of the last but the compiled templates."""
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        exporter = HTMLExporter(
+            template_name="svcinsight_report",
+            extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        # notes for the notebook's own readers stay out of the stakeholders' report
+        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
+        _EXPORTERS.html = exporter
+    return exporter
 
 
 _TITLE = re.compile(r"<title>.*?</title>", re.S)

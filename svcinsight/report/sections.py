@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from svcinsight._version import software_versions
+from svcinsight.ids import among
 from svcinsight.report.unit import UnitData
 
 #: Chinese names of the words the report's tables use as column or row labels.
@@ -345,8 +346,7 @@ def month_events(unit: UnitData) -> pd.DataFrame | None:
     events = unit.data.events
     if events is None or events.empty:
         return None
-    ids = month_tickets(unit)["ticket_id"]
-    return events[events["ticket_id"].isin(ids)]
+    return events[among(events["ticket_id"], month_tickets(unit)["ticket_id"])]
 
 
 def _no_events(unit: UnitData):

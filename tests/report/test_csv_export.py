@@ -50,3 +50,15 @@ def test_values_the_short_format_cannot_hold_take_pandas_path(tmp_path, zone):
     ours = tmp_path / "ours.csv"
     _write_csv(frame, ours)
     pd.testing.assert_frame_equal(_read(ours), _read(io.StringIO(frame.to_csv(index=False))))
+
+
+@pytest.mark.parametrize("rows", [0, 3])
+def test_columns_without_any_timestamp(tmp_path, rows):
+    """A zone-aware column with no value (no first responses yet), or no rows at all."""
+    empty = pd.Series(pd.NaT, index=range(rows), dtype="datetime64[ns, America/New_York]")
+    frame = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(rows)], "first_response_at": empty,
+                          "created_at": _stamps("America/New_York", n=rows)})
+    ours = tmp_path / "ours.csv"
+    _write_csv(frame, ours)
+    assert _zoned_text(empty).isna().all() and len(_zoned_text(empty)) == rows
+    pd.testing.assert_frame_equal(_read(ours), _read(io.StringIO(frame.to_csv(index=False))))

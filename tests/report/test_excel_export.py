@@ -4,6 +4,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from svcinsight.report.exports import _write_xlsx
@@ -96,6 +97,16 @@ def test_stamps_before_march_1900_keep_excels_calendar(tmp_path):
     """Before 1900-03-01 Excel counts a day that never was; such a column is written one
     value at a time by XlsxWriter, so its serials stay Excel's."""
     frame = pd.DataFrame({"created_at": pd.to_datetime(["1900-02-28 12:00", "1900-01-01 00:00", "2026-10-01 00:00"])})
+    ours, reference = tmp_path / "ours.xlsx", tmp_path / "reference.xlsx"
+    _write_xlsx(frame, ours, sheet_name="tickets")
+    _reference_xlsx(frame, reference)
+    assert _sheet_xml(ours) == _sheet_xml(reference)
+
+
+@pytest.mark.parametrize("rows", [0, 3])
+def test_columns_without_any_value(tmp_path, rows):
+    frame = pd.DataFrame({"first_response_at": pd.Series(pd.NaT, index=range(rows), dtype="datetime64[ns]"),
+                          "hours": np.full(rows, np.nan), "tags": pd.Series([None] * rows, dtype="string")})
     ours, reference = tmp_path / "ours.xlsx", tmp_path / "reference.xlsx"
     _write_xlsx(frame, ours, sheet_name="tickets")
     _reference_xlsx(frame, reference)

@@ -119,3 +119,18 @@ def test_the_runner_passes_summary_path_only_to_notebooks_that_take_it(workspace
     assert not accepts_parameter(older, "summary_path")
     page = render_index(MONTH, [UnitResult("shop", "ok", 1.0, output=str(workspace / "shop.html"))], workspace)
     assert 'href="shop.html"' in page and "–" in page  # linked, numbers unknown
+
+
+def test_one_html_exporter_per_thread_gives_a_fresh_exporters_pages(results, workspace):
+    """The runner keeps its HTML exporter between reports (compiled templates): each
+    page equals the one a new exporter renders, whatever was rendered before it."""
+    from svcinsight.report import runner
+
+    work = workspace / "reports" / MONTH / "_work"
+    notebooks = sorted(work.glob("*.ipynb"))
+    assert len(notebooks) >= 2
+    kept = [runner.to_html(path) for path in notebooks + notebooks[:1]]
+    for path, page in zip(notebooks + notebooks[:1], kept):
+        del runner._EXPORTERS.html  # the next call makes a new one
+        assert runner.to_html(path) == page, path.name
+    assert kept[0] == kept[-1]

@@ -2,8 +2,9 @@
 report imports are imported once per worker, not once per report.
 
 Inside a batch run (:func:`svcinsight.report.run`) each worker process (or Dask worker
-thread) keeps one kernel per kernel name. After a report rendered successfully its
-kernel is reset and handed to the worker's next report: the user namespace and the
+thread) keeps one kernel per kernel name. When a report has run successfully its
+kernel's reset starts at once, while the runner writes that report's HTML, and the
+worker's next report waits for it to finish: the user namespace and the
 output history are cleared, figures closed, the working folder set again, warnings
 shown once per report again and the execution count restarted at 1, so the executed
 notebook is the one a fresh kernel gives. The garbage of the last report is then
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 
 ENGINE = "svcinsight"
 
-#: Run in a kept kernel before its next report.
+#: Run in a kept kernel when its report has ended, ready for the next one.
 _RESET = """\
 get_ipython().reset(new_session=True)  # names, output history; execution count back to 1
 import os as _os, warnings as _warnings
@@ -44,6 +45,31 @@ _gc.freeze()  # what survives (modules, caches) is left out of this report's col
 del _os, _warnings, _filters, _sys, _gc
 """
 
+#: Run in a reset kernel whose next report starts in another folder.
+_CHDIR = "import os as _os\n_os.chdir({cwd!r})\ndel _os\n"
+
+
+class _Resetting(threading.Thread):
+    """A kept kernel's reset, started when its report has ended: the kernel frees the
+    last report while the runner writes that report's HTML. :meth:`wait` re-raises
+    what went wrong."""
+
+    def __init__(self, km, cwd: str) -> None:
+        super().__init__(name="svcinsight-kernel-reset", daemon=True)
+        self.km, self.cwd, self.error = km, cwd, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            _run_sync(_execute(self.km, _RESET.format(cwd=self.cwd)))
+        except BaseException as exc:  # handed to wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
 
 class _Kernels:
     """The kernels this process keeps, per thread and kernel name, while enabled."""
@@ -51,7 +77,7 @@ class _Kernels:
     def __init__(self) -> None:
         self.enabled = False
         self._lock = threading.Lock()
-        self._managers: dict[tuple[int, str], object] = {}
+        self._managers: dict[tuple[int, str], _Resetting] = {}
 
     def take(self, kernel_name: str, cwd: str):
         """A kept kernel, reset for the next report; a new, not yet started manager when
@@ -60,38 +86,47 @@ class _Kernels:
             return None
         key = (threading.get_ident(), kernel_name)
         with self._lock:
-            km = self._managers.pop(key, None)
-        if km is not None:
+            kept = self._managers.pop(key, None)
+        if kept is not None:
             try:
-                _run_sync(_reset(km, cwd))
-                return km
+                kept.wait()  # the reset started when its last report ended
+                if kept.cwd != cwd:
+                    _run_sync(_execute(kept.km, _CHDIR.format(cwd=cwd)))
+                return kept.km
             except Exception:  # a kernel that cannot be reset is not reused
-                _shutdown(km)
+                _shutdown(kept.km)
         from jupyter_client.manager import AsyncKernelManager
 
         return AsyncKernelManager(kernel_name=kernel_name)
 
-    def give_back(self, kernel_name: str, km, *, healthy: bool) -> None:
-        """Keep ``km`` for this thread's next report if ``healthy``, else shut it down."""
+    def give_back(self, kernel_name: str, km, *, healthy: bool, cwd: str) -> None:
+        """Keep ``km`` for this thread's next report if ``healthy`` (its reset starts now,
+        in ``cwd``), else shut it down."""
         if km is None:
             return
         if not healthy or not self.enabled or not _alive(km):
             _shutdown(km)
             return
         key = (threading.get_ident(), kernel_name)
+        resetting = _Resetting(km, cwd)
         with self._lock:
             old = self._managers.pop(key, None)
-            self._managers[key] = km
+            self._managers[key] = resetting
         if old is not None:
-            _shutdown(old)
+            _stop(old)
 
     def shutdown_all(self) -> int:
         """Shut down every kept kernel; returns how many there were."""
         with self._lock:
-            managers, self._managers = list(self._managers.values()), {}
-        for km in managers:
-            _shutdown(km)
-        return len(managers)
+            kept, self._managers = list(self._managers.values()), {}
+        for resetting in kept:
+            _stop(resetting)
+        return len(kept)
+
+
+def _stop(resetting: _Resetting) -> None:
+    resetting.join()  # a kernel is not shut down under its own reset
+    _shutdown(resetting.km)
 
 
 KERNELS = _Kernels()
@@ -135,19 +170,74 @@ def _run_sync(coro):
     return run_sync(_await)()
 
 
-async def _reset(km, cwd: str) -> None:
+async def _execute(km, code: str, timeout: float = 60) -> None:
+    """Run ``code`` in the kept kernel ``km`` (its own client, closed after), waiting for
+    the reply on the shell channel only: nothing is read from IOPub, so the client need
+    not wait until its IOPub subscription is live (``wait_for_ready`` waits 0.2 s of
+    IOPub silence on every connection)."""
     if not await _maybe_await(km.is_alive()):
         raise RuntimeError("the kept kernel is not alive")
     kc = km.client()
     kc.start_channels()
     try:
-        await kc.wait_for_ready(timeout=60)
-        reply = await kc.execute_interactive(_RESET.format(cwd=cwd), store_history=False, timeout=60,
-                                             output_hook=lambda msg: None)
+        msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=False)
+        reply = await _shell_reply(kc, msg_id, timeout)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"resetting the kept kernel failed: {reply['content'].get('evalue')}")
     finally:
         kc.stop_channels()
+
+
+async def _shell_reply(kc, msg_id: str, timeout: float) -> dict:
+    """The kernel's reply to request ``msg_id`` (earlier replies are skipped)."""
+    import time
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no reply from the kept kernel within {timeout:g}s")
+        try:
+            msg = await kc.get_shell_msg(timeout=left)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+
+
+async def _ready_client(km, timeout: float = 60):
+    """A connected client of the kept kernel ``km`` whose IOPub subscription is live.
+
+    A subscription made just now may miss what the kernel publishes before it is
+    connected; a cell's output published then would be lost. The kernel publishes its
+    busy/idle status for every request, so once a status of our own ``kernel_info``
+    request arrives on IOPub, every later message will: usually at once, where
+    ``wait_for_ready`` waits for 0.2 s of IOPub silence.
+    """
+    import time
+    from queue import Empty
+
+    kc = km.client()
+    kc.start_channels()
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            msg_id = kc.kernel_info()
+            await _shell_reply(kc, msg_id, max(deadline - time.monotonic(), 0.001))
+            heard = time.monotonic() + 0.25  # else ask again: the status went out before we listened
+            while (left := heard - time.monotonic()) > 0:
+                try:
+                    msg = await kc.get_iopub_msg(timeout=left)
+                except Empty:
+                    break
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    return kc
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the kept kernel's IOPub channel was silent for {timeout:g}s")
+    except BaseException:
+        kc.stop_channels()
+        raise
 
 
 async def _maybe_await(value):
@@ -196,6 +286,8 @@ def _register_engine() -> None:
             # notebook_complete), so a failed report still leaves it for debugging.
             output_path, nb_man.output_path = nb_man.output_path, None
             try:
+                if not client.owns_km and client.km is not None and client.km.has_kernel:
+                    client.kc = _run_sync(_ready_client(client.km, start_timeout))  # a kept kernel
                 return client.execute()
             finally:
                 nb_man.output_path = output_path

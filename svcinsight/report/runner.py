@@ -281,7 +281,7 @@ def _execute(name: str, notebook: Path, parameters: dict, params_path: Path, out
                         continue
                     raise
                 finally:
-                    KERNELS.give_back(kernel, km, healthy=healthy)
+                    KERNELS.give_back(kernel, km, healthy=healthy, cwd=cwd)
             write_atomically(html_path, to_html(executed))
             if fingerprint is not None:
                 write_atomically(inputs_path, json.dumps(fingerprint, indent=2, ensure_ascii=False))

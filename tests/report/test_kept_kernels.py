@@ -3,6 +3,7 @@
 at the end."""
 
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -55,9 +56,12 @@ def test_kept_kernel_is_reset_between_reports_and_dropped_after_a_failure(params
                        "else 'kept', 'frozen', gc.get_freeze_count() > 0)")
     fails = _notebook(tmp_path / "fails.ipynb", "import os\nprint('pid', os.getpid())\nraise ValueError('bad data')")
     out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"  # another unit's params folder: its notebook starts there
+    shutil.copytree(params.parent, elsewhere)
     with kept_kernels():
         first = render_unit(params, MONTH, output=out / "1", notebook=leaves, timeout=60)
         second = render_unit(params, MONTH, output=out / "2", notebook=checks, timeout=60)
+        moved = render_unit(elsewhere / params.name, MONTH, output=out / "5", notebook=checks, timeout=60)
         failed = render_unit(params, MONTH, output=out / "3", notebook=fails, timeout=60)
         after = render_unit(params, MONTH, output=out / "4", notebook=checks, timeout=60)
         assert len(KERNELS._managers) == 1  # the healthy kernel of the last report, kept
@@ -72,6 +76,9 @@ def test_kept_kernel_is_reset_between_reports_and_dropped_after_a_failure(params
     assert "cycle collected frozen True" in text
     assert counts == _outputs(first)[0] == [1, 2, 3]  # execution counts as in a fresh kernel
     assert "reusing this worker's kernel" in Path(second.log).read_text(encoding="utf-8")
+    # the reset ran when the report ended, in its folder; the next unit's folder is set after
+    assert moved.status == "ok" and _outputs(moved)[1].startswith(f"clean 0 {elsewhere}")
+    assert f"pid {pid}" in _outputs(moved)[1]
     # the failed report ran in the kept kernel; the kernel was then dropped, not reused
     assert f"pid {pid}" in _outputs(failed)[1]
     assert f"pid {pid}" not in _outputs(after)[1] and _outputs(after)[1].startswith("clean 0")

@@ -62,7 +62,7 @@ class _Resetting(threading.Thread):
     def run(self) -> None:
         try:
             _run_sync(_execute(self.km, _RESET.format(cwd=self.cwd)))
-        except BaseException as exc:  # handed to wait()
+        except BaseException as exc:  # noqa: BLE001 - handed to wait(), which re-raises it
             self.error = exc
 
     def wait(self) -> None:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from report_workspace import demo_workspace
 
 from svcinsight.report.kernels import KERNELS, kept_kernels
 from svcinsight.report.runner import render_unit
-
-from report_workspace import demo_workspace
 
 MONTH = "2026-10"
 

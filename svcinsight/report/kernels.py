@@ -178,7 +178,8 @@ async def _execute(km, code: str, timeout: float = 60) -> None:
     if not await _maybe_await(km.is_alive()):
         raise RuntimeError("the kept kernel is not alive")
     kc = km.client()
-    kc.start_channels()
+    # the shell channel only: no heartbeat thread left starting up when this returns
+    kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
     try:
         msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=False)
         reply = await _shell_reply(kc, msg_id, timeout)

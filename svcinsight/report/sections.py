@@ -28,6 +28,8 @@ _ZH = {
     "higher": "越高越好", "lower": "越低越好", "neutral": "中性",
     # the canonical priorities (svcinsight.schema) and the label of a missing value
     "urgent": "紧急", "important": "重要", "normal": "普通", "(none)": "（无）",
+    # what the ledger did with a row
+    "adjusted": "已调整", "kept, in no month": "保留，不计入任何月份", "kept, linked to no ticket": "保留，未关联任何工单",
 }
 
 
@@ -75,16 +77,32 @@ def quality(unit: UnitData):
     return _words(unit, frame, values=("table",)).style.hide(axis="index")
 
 
+#: Kept rows no number can count (:func:`svcinsight.report.unit.unused_rows`): reason,
+#: what the report does with them, and the column that says so.
+_UNUSED = {
+    "feedback": ("no_submission_time", "kept, in no month", "submitted_at"),
+    "events": ("ticket_not_in_tickets", "kept, linked to no ticket", "ticket_id"),
+}
+
+
 def quality_issues(unit: UnitData):
-    """Each quarantine reason or adjustment with its count and example rows; a plain
-    sentence when there is none."""
+    """Each quarantine reason or adjustment with its count and example rows, then the
+    kept rows no number can count (answers without a submission time, events of an
+    unknown ticket); a plain sentence when there is none."""
     frames = [ledger.to_frame() for ledger in unit.ledgers.values()]
+    unused = [{"source": unit.ledgers[name].source if name in unit.ledgers else "", "table": name,
+               "reason": _UNUSED[name][0], "action": _UNUSED[name][1], "column": _UNUSED[name][2],
+               "count": count, "examples": []}
+              for name, count in unit.unused.items() if count and name in _UNUSED]
+    if unused:
+        frames.append(pd.DataFrame(unused))
     issues = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else None
     if issues is None or issues.empty:
         note = "所有来源均无隔离或调整的行。" if _zh(unit) else "No source had a row quarantined or adjusted."
         return pd.DataFrame({"": [note]}).style.hide(axis="index")
-    issues = issues.assign(examples=issues["examples"].map(lambda xs: ", ".join(map(str, xs))))
-    return _words(unit, issues).style.hide(axis="index").format(escape="html")
+    issues = issues.assign(examples=issues["examples"].map(lambda xs: ", ".join(map(str, xs)) or "–"),
+                           count=issues["count"].map("{:,}".format))
+    return _words(unit, issues, values=("table", "action")).style.hide(axis="index").format(escape="html")
 
 
 def _git_revision() -> str:

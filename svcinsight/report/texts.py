@@ -87,8 +87,11 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "quality": {
         "en": ("Data quality", "Every source row is either kept or quarantined with a reason; none is dropped "
-               "silently. Quarantined rows are not in the numbers above."),
-        "zh": ("数据质量", "每一行源数据要么保留、要么带原因隔离，不会被悄悄丢弃。被隔离的行不计入以上指标。"),
+               "silently. Quarantined rows are not in the numbers above, nor are the kept rows listed as in no "
+               "month (feedback without a submission time) or linked to no ticket (events of a ticket the "
+               "tickets source does not have)."),
+        "zh": ("数据质量", "每一行源数据要么保留、要么带原因隔离，不会被悄悄丢弃。被隔离的行不计入以上指标；"
+               "列为“不计入任何月份”（无提交时间的反馈）或“未关联任何工单”（工单来源中没有其工单的流程事件）的保留行也不计入。"),
     },
     "glossary": {
         "en": ("Glossary", "How each number in this report is defined."),

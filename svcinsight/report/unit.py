@@ -48,6 +48,7 @@ class UnitData:
     latest: pd.Timestamp | None = None  # the latest timestamp of the unit's whole history
     created: pd.Series | None = field(default=None, repr=False)  # created_at of all its tickets
     staged_store: str | None = None  # the store the data came from (None: the raw sources)
+    unused: dict = field(default_factory=dict)  # kept rows no number can count: see unused_rows()
     _metrics_cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -243,6 +244,30 @@ def scope_to_unit(ds: Dataset, business_unit: str | None) -> tuple[Dataset, dict
     return result, counts
 
 
+def unused_rows(data: Dataset) -> dict[str, int]:
+    """Kept rows of a unit's sources that no number of its report can count, per table:
+    feedback without a submission time (it falls in no month) and events of a ticket
+    that is not among the tickets. The data-quality section lists them, so that no row
+    leaves the numbers without a trace.
+
+    >>> import svcinsight as si
+    >>> ds = si.demo.generate(seed=1, months=2, tickets_per_month=20, units=["finance"])
+    >>> fb = ds.feedback.copy()
+    >>> fb.loc[fb.index[:3], "submitted_at"] = pd.NaT
+    >>> events = pd.concat([ds.events, ds.events.head(2).assign(ticket_id="no-such-ticket")])
+    >>> unused_rows(Dataset(tickets=ds.tickets, events=events, feedback=fb))
+    {'feedback': 3, 'events': 2}
+    """
+    from svcinsight.ids import among
+
+    unused = {}
+    if data.feedback is not None and "submitted_at" in data.feedback.columns:
+        unused["feedback"] = int(data.feedback["submitted_at"].isna().sum())
+    if data.events is not None:
+        unused["events"] = int((~among(data.events["ticket_id"], data.tickets["ticket_id"])).sum())
+    return unused
+
+
 def prepare(*, unit: str, month: str, params_path: str | Path, staged_store: str | Path | None = None) -> UnitData:
     """Validate a notebook's parameters and load the unit's data, once.
 
@@ -274,17 +299,18 @@ def prepare(*, unit: str, month: str, params_path: str | Path, staged_store: str
         staged = read_unit(staged_store, params, period)
     if staged is not None:
         data, ledgers, scope, source_data = staged.data, staged.ledgers, staged.scope, None
-        latest, created = staged.latest, staged.created
+        latest, created, unused = staged.latest, staged.created, staged.unused
     else:
         source_data, ledgers = load_sources(params)
         whole, scope = scope_to_unit(source_data, params.business_unit)
         latest = latest_timestamp(whole.tickets, whole.events, whole.feedback)
         created = whole.tickets["created_at"]
+        unused = unused_rows(whole)
         data = trim(whole, window)
         del whole
     if scope["tickets"]["unit"] == 0:
         where = (params.sources.tickets or params.sources.events).describe()
         raise ParamsError(f"{params_path}: no tickets for business_unit {params.business_unit!r} in {where}")
     return UnitData(params=params, month=period, data=data, ledgers=ledgers, scope=scope, source_data=source_data,
-                    window=window, latest=latest, created=created,
+                    window=window, latest=latest, created=created, unused=unused,
                     staged_store=None if staged is None else str(staged_store))

@@ -42,6 +42,9 @@ class UnitSlice:
         ``created_at`` of every ticket of the unit, whole history (the volume chart).
     files : dict
         ``{table: [Parquet files read]}``.
+    unused : dict
+        Kept rows no number can count, per table (see
+        :func:`svcinsight.report.unit.unused_rows`), over the whole history.
     """
 
     data: Dataset
@@ -51,6 +54,7 @@ class UnitSlice:
     created: pd.Series
     window: ReportWindow
     files: dict = field(default_factory=dict)
+    unused: dict = field(default_factory=dict)
 
 
 def _open(store, params, tables=_ORDER) -> dict[str, StagedTable] | None:
@@ -189,8 +193,25 @@ def read_unit(store: str | Path, params, month) -> UnitSlice | None:
             parts = _matching(staged.partitions, units[name])
             scope[name] = {"all": total, "unit": total if units[name] is None else int(parts["rows"].sum())}
     latest = _latest([(opened[n], units[n]) for n in ("tickets", "events", "feedback") if n in opened])
+    unused = {}  # as svcinsight.report.unit.unused_rows counts them in the raw sources
+    if "feedback" in opened and "submitted_at" in opened["feedback"].manifest["columns"]:
+        unused["feedback"] = _in_no_month(opened["feedback"], units["feedback"])
+    if "events" in opened:  # an event's month is its ticket's: none when the ticket is unknown
+        unused["events"] = _in_no_month(opened["events"], units["events"])
     return UnitSlice(data=Dataset(**tables), ledgers=_ledgers(opened), scope=scope, latest=latest,
-                     created=created, window=window, files=files)
+                     created=created, window=window, files=files, unused=unused)
+
+
+def _in_no_month(staged: StagedTable, units) -> int:
+    """Rows of ``units`` staged in no month (counted once, also when a row is staged for
+    two units and all units are read)."""
+    parts = _matching(staged.partitions, units)
+    if parts.empty or not parts["month"].isna().any():
+        return 0
+    if units is not None:
+        return int(parts.loc[parts["month"].isna(), "rows"].sum())
+    _, month_field = staged._fields()
+    return len(staged.read(staged.expression(units=units, rows=month_field.is_null()), columns=[], dedupe=True))
 
 
 # --- pilots --------------------------------------------------------------------------

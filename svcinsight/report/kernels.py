@@ -192,19 +192,27 @@ async def _execute(km, code: str, timeout: float = 60) -> None:
 async def _shell_reply(kc, msg_id: str, timeout: float) -> dict:
     """The kernel's reply to request ``msg_id`` (earlier replies are skipped)."""
     import time
+
+    reply = await _answer(kc.get_shell_msg, msg_id, time.monotonic() + timeout)
+    if reply is None:
+        raise TimeoutError(f"no reply from the kept kernel within {timeout:g}s")
+    return reply
+
+
+async def _answer(get_msg, msg_id: str, until: float) -> dict | None:
+    """The next message from a channel's ``get_msg`` whose parent is request ``msg_id``;
+    None when none came before ``until`` (a ``time.monotonic()`` instant)."""
+    import time
     from queue import Empty
 
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"no reply from the kept kernel within {timeout:g}s")
+    while (left := until - time.monotonic()) > 0:
         try:
-            msg = await kc.get_shell_msg(timeout=left)
+            msg = await get_msg(timeout=left)
         except Empty:
-            continue
+            return None
         if msg["parent_header"].get("msg_id") == msg_id:
             return msg
+    return None
 
 
 async def _ready_client(km, timeout: float = 60):
@@ -217,7 +225,6 @@ async def _ready_client(km, timeout: float = 60):
     ``wait_for_ready`` waits for 0.2 s of IOPub silence.
     """
     import time
-    from queue import Empty
 
     kc = km.client()
     kc.start_channels()
@@ -226,14 +233,9 @@ async def _ready_client(km, timeout: float = 60):
         while True:
             msg_id = kc.kernel_info()
             await _shell_reply(kc, msg_id, max(deadline - time.monotonic(), 0.001))
-            heard = time.monotonic() + 0.25  # else ask again: the status went out before we listened
-            while (left := heard - time.monotonic()) > 0:
-                try:
-                    msg = await kc.get_iopub_msg(timeout=left)
-                except Empty:
-                    break
-                if msg["parent_header"].get("msg_id") == msg_id:
-                    return kc
+            # else ask again: the status went out before the subscription was connected
+            if await _answer(kc.get_iopub_msg, msg_id, time.monotonic() + 0.25) is not None:
+                return kc
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the kept kernel's IOPub channel was silent for {timeout:g}s")
     except BaseException:

@@ -14,12 +14,13 @@ from svcinsight.dataset import Dataset
 from svcinsight import config, schema
 
 __all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report", "calendar", "stats",
-           "metrics", "goals", "plots", "process", "feedback", "privacy", "pilot", "plan"]
+           "metrics", "goals", "plots", "process", "feedback", "privacy", "pilot", "plan", "unit", "staging",
+           "studies", "pages"]
 
 # Submodules are imported on first use so that ``import svcinsight`` stays light
 # (papermill and nbconvert load only when a report is run).
 _LAZY = {"io", "demo", "report", "cli", "plots", "calendar", "stats", "metrics", "goals",
-         "process", "feedback", "privacy", "pilot", "plan"}
+         "process", "feedback", "privacy", "pilot", "plan", "unit", "staging", "studies", "pages"}
 
 
 def __getattr__(name: str):

@@ -51,7 +51,7 @@ def cmd_run(args) -> int:
 
 
 def _print_index(results, output: str, month: str) -> None:
-    from svcinsight.report.runner import local_path
+    from svcinsight.report.batch import local_path
 
     index = local_path(output) / month / "index.html"  # output may be a file:// URL
     if index.exists():
@@ -74,8 +74,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from svcinsight.report.params import ParamsError, load_params
-    from svcinsight.report.unit import check_sources
+    from svcinsight.unit import ParamsError, load_params
+    from svcinsight.unit import check_sources
 
     problems = 0
     for path in args.params:
@@ -99,8 +99,8 @@ def cmd_validate(args) -> int:
 
 def cmd_stage(args) -> int:
     from svcinsight import staging
-    from svcinsight.report.params import ParamsError, load_params, unit_files
-    from svcinsight.report.unit import parse_month
+    from svcinsight.unit import ParamsError, load_params, unit_files
+    from svcinsight.unit import parse_month
 
     month = parse_month(args.month)
     files = unit_files(args.params_dir, _units(args.units))
@@ -261,8 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from svcinsight.report.params import ParamsError
-    from svcinsight.report.runner import ReportError
+    from svcinsight.unit import ParamsError
+    from svcinsight.report import ReportError
 
     try:
         return args.func(args)

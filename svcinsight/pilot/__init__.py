@@ -8,11 +8,11 @@ to trust them.
   and holiday terms and Newey-West errors;
 * :func:`evaluate`: a pilot definition from params run for several metrics at once,
   with Holm-adjusted p-values and plain verdicts;
-* :func:`prepare`: the pilot notebook's one validation call.
 
 Each design picks the comparison from the metric's ``kind`` in the catalogue and returns
 a :class:`PilotResult` (a :class:`~svcinsight.stats.Comparison`) with its design
-warnings. Charts are in :mod:`svcinsight.pilot.plots` (imported on first use).
+warnings. The pilot notebook's study is :func:`svcinsight.studies.pilot_study`; its page
+and charts are in :mod:`svcinsight.pages.pilot`.
 
 Examples
 --------
@@ -26,28 +26,16 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-
 from svcinsight.pilot.before_after import before_after
 from svcinsight.pilot.definition import PilotDefinition
 from svcinsight.pilot.diff_in_diff import diff_in_diff
 from svcinsight.pilot.evaluate import Evaluation, evaluate
 from svcinsight.pilot.its import interrupted_time_series
 from svcinsight.pilot.result import DesignWarning, PilotResult
-from svcinsight.pilot.study import PilotStudy, prepare
 from svcinsight.pilot.windows import PilotWindows, Window, pilot_windows
 
 __all__ = [
-    "DesignWarning", "Evaluation", "PilotDefinition", "PilotResult", "PilotStudy", "PilotWindows",
-    "Window", "before_after", "diff_in_diff", "evaluate", "interrupted_time_series",
-    "pilot_windows", "plots", "prepare",
+    "DesignWarning", "Evaluation", "PilotDefinition", "PilotResult", "PilotWindows", "Window", "before_after",
+    "diff_in_diff", "evaluate", "interrupted_time_series", "pilot_windows",
 ]
 
-
-def __getattr__(name: str):
-    # matplotlib loads only when a chart is drawn
-    if name == "plots":
-        module = importlib.import_module("svcinsight.pilot.plots")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'svcinsight.pilot' has no attribute {name!r}")

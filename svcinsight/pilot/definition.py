@@ -30,6 +30,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from svcinsight.metrics import REGISTRY
@@ -128,6 +129,17 @@ class PilotDefinition(BaseModel):
         if self.design != "auto":
             return self.design
         return "diff_in_diff" if self.controls else "before_after"
+
+    def runs_in(self, month) -> bool:
+        """Whether the pilot ran during ``month`` (a ``YYYY-MM`` string or monthly Period).
+
+        >>> d = PilotDefinition.parse({"name": "x", "start": "2026-06-01", "metrics": ["fcr_rate"]})
+        >>> d.runs_in("2026-05"), d.runs_in("2026-06"), d.runs_in("2026-10")
+        (False, True, True)
+        """
+        period = pd.Period(month, freq="M")
+        first, last = period.start_time.date(), period.end_time.date()
+        return self.start <= last and (self.end is None or self.end >= first)
 
     @classmethod
     def parse(cls, value: PilotDefinition | Mapping[str, Any], *, default_unit: str | None = None

@@ -1,16 +1,14 @@
-"""Reports: validated params, one unit's data loaded once, the headline numbers,
-and the batch runner (papermill + nbconvert).
+"""The batch: every unit's pages for a month, executed by papermill and rendered by
+nbconvert, with ``run.json`` and an index page. Only this package knows papermill and
+nbconvert.
 
-Only this package knows papermill and nbconvert; they are imported when a report runs.
+>>> import svcinsight as si
+>>> callable(si.report.run)
+True
 """
 
-from svcinsight.report.params import ParamsError, UnitParams, load_params, unit_files
-from svcinsight.report.runner import ReportError, UnitResult, render_unit, run
-from svcinsight.report.unit import UnitData, load_sources, parse_month, prepare, scope_to_unit
-from svcinsight.report.headline import format_headline, headline
-from svcinsight.report import sections
+from svcinsight.report.batch import run
+from svcinsight.report.render import render_pilot, render_plan, render_unit
+from svcinsight.report.results import ReportError, UnitResult
 
-__all__ = [
-    "ParamsError", "UnitParams", "load_params", "unit_files", "ReportError", "UnitResult",
-    "render_unit", "run", "UnitData", "prepare", "load_sources", "scope_to_unit", "parse_month", "headline", "format_headline", "sections",
-]
+__all__ = ["ReportError", "UnitResult", "render_pilot", "render_plan", "render_unit", "run"]

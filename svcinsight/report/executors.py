@@ -2,7 +2,7 @@
 processes) or ``"dask"`` (a Dask distributed cluster: a LocalCluster of ``workers``
 processes, or the scheduler at ``scheduler``).
 
-Every executor returns the same :class:`~svcinsight.report.runner.UnitResult` per job,
+Every executor returns the same :class:`~svcinsight.report.results.UnitResult` per job,
 in the order of the jobs. A job reports its own unit's failure in its result; if the
 job itself is lost (its worker died, the cluster went away) the result says so and the
 other jobs go on.
@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from svcinsight.report.results import ReportError, UnitResult
 from svcinsight.report.kernels import (
     KERNELS,
     enable_in_worker,
@@ -79,10 +80,8 @@ def check_executor(executor: str, scheduler: str | None = None) -> None:
     >>> check_executor("spark")
     Traceback (most recent call last):
     ...
-    svcinsight.report.runner.ReportError: unknown executor 'spark'; choose from local, dask
+    svcinsight.report.results.ReportError: unknown executor 'spark'; choose from local, dask
     """
-    from svcinsight.report.runner import ReportError
-
     if executor not in EXECUTORS:
         raise ReportError(f"unknown executor {executor!r}; choose from {', '.join(EXECUTORS)}")
     if scheduler and executor != "dask":
@@ -97,8 +96,6 @@ def check_executor(executor: str, scheduler: str | None = None) -> None:
 
 def lost(job: Job, exc: BaseException, seconds: float):
     """The result of a job that could not report one itself."""
-    from svcinsight.report.runner import UnitResult
-
     message = str(exc).strip()
     error = f"the report's job failed ({type(exc).__name__}){': ' + message if message else ''}"
     return UnitResult(job.name, "failed", seconds, error=error, parent=job.parent)
@@ -146,8 +143,6 @@ def _with_thread_loop(fn, args, kwargs):
 
 def _dask_client(workers: int, scheduler: str | None):
     from distributed import Client, LocalCluster
-
-    from svcinsight.report.runner import ReportError
 
     if scheduler:
         try:

@@ -15,17 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from svcinsight.files import readable
 from svcinsight.metrics.context import Context
 from svcinsight.metrics.sla import STATUS_NAMES, first_response_status, resolution_status
-from svcinsight.report.runner import _readable
-from svcinsight.report.unit import UnitData
+from svcinsight.studies.monthly import UnitData
 
 
 def ticket_table(unit: UnitData) -> pd.DataFrame:
     """Tickets created in the report month with hours, SLA status, open flag and feedback tags."""
-    from svcinsight.report.sections import month_tickets, tagged_month_feedback
-
-    t = month_tickets(unit).reset_index(drop=True)
+    t = unit.month_tickets().reset_index(drop=True)
     ctx = Context(tickets=t, by=(), freq="M", as_of=unit.as_of, sla_hours=dict(unit.params.sla),
                   calendar=unit.calendar)
     out = t.copy()
@@ -39,7 +37,7 @@ def ticket_table(unit: UnitData) -> pd.DataFrame:
     if due is not None:
         out["resolution_sla"] = due.map(STATUS_NAMES)
     out["open_at_as_of"] = ctx.known_by("resolved_at").isna() if "resolved_at" in t.columns else True
-    tagged = tagged_month_feedback(unit)
+    tagged = unit.tagged_month_feedback()
     if tagged is not None and "ticket_id" in tagged.columns:
         linked = tagged[tagged["ticket_id"].notna()]
         tags = linked.groupby("ticket_id")["tags"].agg(lambda lists: "; ".join(sorted({t for ts in lists for t in ts})))
@@ -54,7 +52,7 @@ def _atomic(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
-        _readable(tmp)
+        readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

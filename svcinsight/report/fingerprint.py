@@ -24,7 +24,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from svcinsight.report.params import DEFAULTS_FILE, UnitParams
+from svcinsight._version import __version__
+from svcinsight.unit.params import DEFAULTS_FILE, UnitParams
 
 
 def file_state(path: str | Path) -> dict | None:
@@ -48,8 +49,6 @@ def inputs_fingerprint(params: UnitParams, params_path: str | Path, notebook: st
                        parameters: dict) -> dict | None:
     """Everything the report depends on, as a JSON-able mapping; ``None`` when an input
     cannot be fingerprinted (a SQL source), so the report is always rendered again."""
-    from svcinsight._version import __version__
-
     params_path = Path(params_path).resolve()
     sources = {}
     for name in ("tickets", "events", "feedback", "orders"):

@@ -10,7 +10,8 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from svcinsight.report.headline import format_value
+from svcinsight.files import write_atomically
+from svcinsight.pages.headline import format_value
 from svcinsight.report.summary import INDEX_METRICS, read_summary
 
 STATUS_COLOURS = {"on track": "#d4edda", "at risk": "#fff3cd", "off track": "#f8d7da", "no data": "#e2e3e5"}
@@ -123,8 +124,6 @@ def render_index(month: str, results: list, out_dir: str | Path, *, generated: d
 
 def write_index(month: str, results: list, out_dir: str | Path) -> Path:
     """Write the index page atomically; returns its path."""
-    from svcinsight.report.runner import write_atomically
-
     path = Path(out_dir) / "index.html"
     write_atomically(path, render_index(month, results, out_dir))
     return path

@@ -17,6 +17,10 @@ import json
 import math
 from pathlib import Path
 
+from svcinsight.files import write_atomically
+from svcinsight.pages.headline import select_headline
+from svcinsight.pages.monthly.targets import goal_status
+
 #: The headline numbers the index page shows, in order.
 INDEX_METRICS = ("tickets_created", "first_response_sla_rate", "resolution_rate", "csat_mean")
 
@@ -32,9 +36,6 @@ def _number(value) -> float | None:
 def summarise(unit_report) -> dict:
     """The summary of one unit's report: title, month, as-of time, headline numbers (each
     with the status of an unsegmented goal on the same metric, if any) and every goal's status."""
-    from svcinsight.report.headline import select_headline
-    from svcinsight.report.sections import goal_status
-
     params = unit_report.params
     # metrics() is cached on the unit: the numbers the notebook's headline table showed
     headline = select_headline(unit_report.metrics(), unit_report.month)
@@ -70,8 +71,6 @@ def summarise(unit_report) -> dict:
 
 def write_summary(unit_report, path: str | Path) -> Path:
     """Write :func:`summarise` of ``unit_report`` to ``path`` as JSON, atomically."""
-    from svcinsight.report.runner import write_atomically
-
     path = Path(path)
     write_atomically(path, json.dumps(summarise(unit_report), indent=2, ensure_ascii=False, default=str))
     return path

@@ -4,10 +4,14 @@ its own partitions over its window.
 
 * :func:`stage` writes the store (``svcinsight stage``; ``svcinsight run`` calls it
   before any notebook starts) and skips sources whose staged copy is still valid.
-* :func:`read_unit` and :func:`read_pilot` read what one report needs; both return
-  ``None`` when a source has no valid staged copy, and the caller reads it raw.
-* :mod:`svcinsight.staging.window` holds the rule of which history a report reads,
-  used on the raw path too, so the numbers are the same either way.
+* :func:`read_unit` reads a unit's report window; :func:`read_since` reads some units
+  from a month on (what a pilot study asks for); both return ``None`` when a source has
+  no valid staged copy, and the caller reads it raw.
+* :mod:`svcinsight.unit.window` holds the rule of which history a report reads, used
+  on the raw path too, so the numbers are the same either way.
+
+Staging knows params objects and sources (:mod:`svcinsight.unit`), never a pilot or a
+report.
 
 The layout, the invalidation rule and the measured gains are in ``docs/staging.md``.
 
@@ -23,28 +27,18 @@ Examples
 ...     "unit: finance\\nbusiness_unit: finance\\nsources:\\n  tickets: data/tickets.csv\\n")
 >>> [o.status for o in staging.stage([base / "finance.yaml"], base / "_staged")]
 ['staged']
->>> params = si.report.load_params(base / "finance.yaml")
+>>> params = si.unit.load_params(base / "finance.yaml")
 >>> part = staging.read_unit(base / "_staged", params, "2025-11")
 >>> set(part.data.tickets["business_unit"])
 {'finance'}
 """
 
-from svcinsight.staging.read import PilotSlice, UnitSlice, read_pilot, read_unit, window_rows
+from svcinsight.staging.read import (
+    StoreRows, UnitSlice, read_since, read_unit, time_spans, units_staged, window_rows,
+)
 from svcinsight.staging.stage import STORE_FOLDER, StageOutcome, stage, stage_for_run, store_path
-from svcinsight.staging.window import TREND_MONTHS, ReportWindow, trim
 
 __all__ = [
-           "STORE_FOLDER",
-           "TREND_MONTHS",
-           "PilotSlice",
-           "ReportWindow",
-           "StageOutcome",
-           "UnitSlice",
-           "read_pilot",
-           "read_unit",
-           "stage",
-           "stage_for_run",
-           "store_path",
-           "trim",
-           "window_rows",
+    "STORE_FOLDER", "StageOutcome", "StoreRows", "UnitSlice", "read_since", "read_unit", "stage",
+    "stage_for_run", "store_path", "time_spans", "units_staged", "window_rows",
 ]

@@ -17,7 +17,7 @@ file state).
 
 Examples
 --------
->>> from svcinsight.report.params import SourceSpec
+>>> from svcinsight.unit.params import SourceSpec
 >>> a = SourceSpec(path="/data/tickets.csv", columns={"ticket_id": "No"})
 >>> b = SourceSpec(path="/data/tickets.csv", columns={"ticket_id": "Number"})
 >>> source_key("tickets", a, "Asia/Shanghai") == source_key("tickets", a, "Asia/Shanghai")

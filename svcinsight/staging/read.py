@@ -1,6 +1,6 @@
-"""Read what one report needs from the store: a unit's own partitions over its report
-window (see :mod:`svcinsight.staging.window`), or a pilot's units over the weeks its
-evaluation compares.
+"""Read from the store: a unit's own partitions over its report window (see
+:mod:`svcinsight.unit.window`), or some units' rows from a month on (what a pilot
+study asks for, in the store's terms: units, tables and a first month).
 
 Both return ``None`` when a source the unit names has no valid staged copy (never
 staged, or changed since): the caller then reads the raw sources.
@@ -15,9 +15,11 @@ import pandas as pd
 
 from svcinsight.dataset import Dataset
 from svcinsight.staging.keys import plan_sources
+from svcinsight.staging.ledgers import read_ledger
 from svcinsight.staging.stage import valid_copy
 from svcinsight.staging.store import StagedTable
-from svcinsight.staging.window import ReportWindow
+from svcinsight.unit.params import ParamsError
+from svcinsight.unit.window import ReportWindow
 
 _ORDER = ("tickets", "events", "feedback", "orders")
 
@@ -29,13 +31,13 @@ class UnitSlice:
     Attributes
     ----------
     data : Dataset
-        The unit's rows of the window (as :func:`~svcinsight.staging.window.trim` of
+        The unit's rows of the window (as :func:`~svcinsight.unit.window.trim` of
         the unit's scoped sources).
     ledgers : dict
         Each loaded source's quality ledger, as the raw loader made it.
     scope : dict
         ``{table: {"all": rows kept in the source, "unit": the unit's rows}}`` over the
-        whole history (as :func:`svcinsight.report.scope_to_unit` counts them).
+        whole history (as :func:`svcinsight.unit.scope_to_unit` counts them).
     latest : Timestamp
         The latest timestamp in the unit's tickets, events and feedback, whole history.
     created : Series
@@ -44,7 +46,7 @@ class UnitSlice:
         ``{table: [Parquet files read]}``.
     unused : dict
         Kept rows no number can count, per table (see
-        :func:`svcinsight.report.unit.unused_rows`), over the whole history.
+        :func:`svcinsight.unit.unused_rows`), over the whole history.
     """
 
     data: Dataset
@@ -71,8 +73,6 @@ def _open(store, params, tables=_ORDER) -> dict[str, StagedTable] | None:
 
 
 def _ledgers(opened: dict[str, StagedTable]) -> dict:
-    from svcinsight.staging.ledgers import read_ledger
-
     return {name: read_ledger(t.manifest["ledger"], t.folder) for name, t in opened.items()
             if t.manifest.get("ledger") is not None}
 
@@ -141,13 +141,11 @@ def read_unit(store: str | Path, params, month) -> UnitSlice | None:
 
     Raises
     ------
-    svcinsight.report.ParamsError
+    svcinsight.unit.ParamsError
         ``business_unit`` is set but the tickets carry no business unit (as the raw
         path raises).
     """
     import pyarrow.dataset as ds
-
-    from svcinsight.report.params import ParamsError
 
     opened = _open(store, params)
     if opened is None:
@@ -193,7 +191,7 @@ def read_unit(store: str | Path, params, month) -> UnitSlice | None:
             parts = _matching(staged.partitions, units[name])
             scope[name] = {"all": total, "unit": total if units[name] is None else int(parts["rows"].sum())}
     latest = _latest([(opened[n], units[n]) for n in ("tickets", "events", "feedback") if n in opened])
-    unused = {}  # as svcinsight.report.unit.unused_rows counts them in the raw sources
+    unused = {}  # as svcinsight.unit.unused_rows counts them in the raw sources
     if "feedback" in opened and "submitted_at" in opened["feedback"].manifest["columns"]:
         unused["feedback"] = _in_no_month(opened["feedback"], units["feedback"])
     if "events" in opened:  # an event's month is its ticket's: none when the ticket is unknown
@@ -214,12 +212,11 @@ def _in_no_month(staged: StagedTable, units) -> int:
     return len(staged.read(staged.expression(units=units, rows=month_field.is_null()), columns=[], dedupe=True))
 
 
-# --- pilots --------------------------------------------------------------------------
+# --- some units from a month on ------------------------------------------------------
 
 @dataclass
-class PilotSlice:
-    """A pilot's data read from the store: tickets and feedback of its units (every
-    unit's, unless the controls are listed) from a month before its windows on."""
+class StoreRows:
+    """Rows of some units read from the store from a month on (see :func:`read_since`)."""
 
     data: Dataset
     ledgers: dict
@@ -240,94 +237,60 @@ def _span(staged: StagedTable, units) -> tuple[pd.Timestamp, pd.Timestamp] | Non
     return lo.min().tz_convert(tz), hi.max().tz_convert(tz)
 
 
-def _first_month(definitions, spans) -> str | None:
-    """A month before the earliest window any of the pilots' metrics can get (the
-    chart shows a week before it), or ``None`` when it cannot be told."""
-    from svcinsight.pilot.windows import WEEK, pilot_windows
+def _selection(opened: dict[str, StagedTable], units) -> dict:
+    """Each table's unit selection: ``units`` where the table is staged by unit, else every row."""
+    return {name: units if staged.has_units else None for name, staged in opened.items()}
 
-    earliest = None
-    for d in definitions:
-        for span in spans:
-            if span is None:
-                continue
-            try:
-                w = pilot_windows(pd.Series(list(span)), pilot_start=d.start, pre=d.pre, post=d.post,
-                                  pilot_end=d.end)
-            except ValueError:
-                return None  # the design reports it; read everything so it reports the same
-            begin = w.pre.start - WEEK
-            earliest = begin if earliest is None else min(earliest, begin)
-    if earliest is None:
+
+def time_spans(store: str | Path, params, *, units=None, tables=("tickets", "feedback")) -> dict | None:
+    """``{table: (earliest, latest) timestamp of the rows of units}`` (``None`` for a table
+    whose manifests do not tell), told from the manifests alone; ``None`` when a source
+    has no valid staged copy. ``units=None`` means every unit."""
+    opened = _open(store, params, tables=tables)
+    if opened is None:
         return None
-    return str(earliest.tz_localize(None).to_period("M") - 1)
+    selected = _selection(opened, units)
+    return {name: _span(staged, selected[name]) for name, staged in opened.items()}
 
 
-def read_pilot(store: str | Path, params, definitions) -> PilotSlice | None:
-    """The data a pilot evaluation needs, or ``None`` when the unit's tickets or feedback
-    have no valid staged copy.
-
-    Rows: tickets (and feedback) of the pilots' units and controls, every unit's when a
-    pilot's controls are ``all`` or not listed (its chart then shows every other unit),
-    created (submitted) from one month before the earliest window on, plus earlier
-    tickets still unresolved then. ``as_of`` is the latest timestamp in every unit's
-    tickets and feedback, as the raw path has it. When the rows read would not place
-    the windows where the whole history does (a unit missing, or no row before the
-    earliest window start), the whole history of those units is read instead.
-    """
-    # the designs need tickets and answers only, as on the raw path
-    opened = _open(store, params, tables=("tickets", "feedback"))
+def units_staged(store: str | Path, params, *, units=None) -> set[str] | None:
+    """The units the staged tickets hold (of ``units``; every one when ``None``): an empty
+    set when the tickets carry no unit, ``None`` without a valid staged copy."""
+    opened = _open(store, params, tables=("tickets",))
     if opened is None:
         return None
     tickets = opened["tickets"]
-    units = None
-    if tickets.has_units and all(isinstance(d.controls, tuple) and d.unit_column == "business_unit"
-                                 for d in definitions):
-        units = sorted({u for d in definitions for u in (d.unit, *d.controls)})
-    feedback = opened.get("feedback")
-    fb_units = units if feedback is not None and feedback.has_units else None
-    spans = [_span(tickets, units)] + ([_span(feedback, fb_units)] if feedback is not None else [])
-    first = _first_month(definitions, spans)
-    start = None if first is None else pd.Period(first, freq="M").start_time.tz_localize(params.timezone)
+    if not tickets.has_units:
+        return set()
+    return set(_matching(tickets.partitions, units)["unit"].dropna().astype(str))
 
-    def read(first, start):
-        files, tables = {}, {}
-        expr = _tickets_expression(tickets, units, first, None, start)
-        files["tickets"], tables["tickets"] = tickets.files(expr), tickets.read(expr)
-        if feedback is not None:
-            expr = feedback.expression(units=fb_units, months=(first, None))
-            files["feedback"], tables["feedback"] = feedback.files(expr), feedback.read(expr, dedupe=True)
-        return files, tables
 
-    files, tables = read(first, start)
-    if first is not None and not _covers(tickets, units, tables, spans, definitions):
-        first, start = None, None
-        files, tables = read(None, None)
+def read_since(store: str | Path, params, *, units=None, first_month: str | None = None,
+               tables=("tickets", "feedback")) -> StoreRows | None:
+    """Rows of ``units`` (every unit's when ``None``, or where a table is not staged by
+    unit) from ``first_month`` on: tickets created from it, plus earlier tickets still
+    unresolved when it began; other tables by their own month. ``first_month=None``
+    reads the whole history. ``as_of`` is the latest timestamp of every unit's rows of
+    the tables, as the whole sources have it. ``None`` when a source has no valid
+    staged copy."""
+    opened = _open(store, params, tables=tables)
+    if opened is None:
+        return None
+    selected = _selection(opened, units)
+    start = None if first_month is None else \
+        pd.Period(first_month, freq="M").start_time.tz_localize(params.timezone)
+    files, frames = {}, {}
+    for name, staged in opened.items():
+        if name == "tickets":
+            expr = _tickets_expression(staged, selected[name], first_month, None, start)
+            frames[name] = staged.read(expr)
+        else:
+            expr = staged.expression(units=selected[name], months=(first_month, None))
+            frames[name] = staged.read(expr, dedupe=True)
+        files[name] = staged.files(expr)
     as_of = _latest([(t, None) for t in opened.values()])
-    return PilotSlice(data=Dataset(**tables), ledgers=_ledgers(opened), as_of=as_of, first_month=first,
-                      files=files)
-
-
-def _covers(tickets: StagedTable, units, tables: dict, spans, definitions) -> bool:
-    """Whether the rows read place every window where the whole history does: every
-    unit is there, and each kind of timestamp has a row at or before the earliest
-    window start."""
-    from svcinsight.pilot.windows import pilot_windows
-
-    read_units = set(tables["tickets"]["business_unit"].dropna().astype(str)) if tickets.has_units else set()
-    all_units = set(_matching(tickets.partitions, units)["unit"].dropna().astype(str)) if tickets.has_units else set()
-    if read_units != all_units:
-        return False
-    columns = [("tickets", "created_at"), ("feedback", "submitted_at")]
-    for (name, column), span in zip(columns, spans):
-        frame = tables.get(name)
-        if span is None or frame is None or column not in frame.columns:
-            continue
-        stamps = frame[column].dropna()
-        for d in definitions:
-            w = pilot_windows(pd.Series(list(span)), pilot_start=d.start, pre=d.pre, post=d.post, pilot_end=d.end)
-            if stamps.empty or stamps.min() > w.pre.start:
-                return False
-    return True
+    return StoreRows(data=Dataset(**frames), ledgers=_ledgers(opened), as_of=as_of, first_month=first_month,
+                     files=files)
 
 
 def window_rows(store: str | Path, params, month) -> dict[str, int] | None:

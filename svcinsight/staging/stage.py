@@ -33,11 +33,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from svcinsight.io.chunks import CHUNK_ROWS
+from svcinsight.io.chunks import CHUNK_ROWS, read_table_in_chunks
+from svcinsight.io.sources import file_format
+from svcinsight.process.derive import derive_tickets
 from svcinsight.staging.keys import PlannedSource, plan_sources
 from svcinsight.staging.store import StagedTable, TableWriter, write_table
 from svcinsight.staging.ticket_index import TicketIndex
-from svcinsight.staging.window import local_month
+from svcinsight.unit.params import ParamsError, UnitParams, load_params
+from svcinsight.unit.sources import load_source, note_load
+from svcinsight.unit.window import local_month
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +130,6 @@ def _manifest(plan: PlannedSource, rows: int, has_units: bool) -> dict:
 def _reads_in_chunks(plan: PlannedSource) -> bool:
     """Whether a source is a delimited-text file its table reads on its own (not tickets
     derived from events, nor the events they are derived from)."""
-    from svcinsight.io.sources import file_format
-
     spec = plan.spec
     if spec is None or spec.path is None or spec.query is not None or spec.table is not None:
         return False
@@ -143,11 +145,8 @@ def _stage_in_chunks(params, plan: PlannedSource, folder: Path, ticket_keys: Tic
                      chunk_rows: int) -> tuple[StagedTable, TicketIndex | None]:
     """Load and write a source ``chunk_rows`` rows at a time; for tickets, also the index
     their events and feedback are partitioned by."""
-    from svcinsight.io.chunks import read_table_in_chunks
-    from svcinsight.report.unit import _note_load
-
     spec = plan.spec
-    _note_load(plan.table, spec)
+    note_load(plan.table, spec)
     load = read_table_in_chunks(
         plan.table, spec.location(), spec.columns or None, rows=chunk_rows, timezone=params.timezone,
         formats=spec.formats or None, values=spec.values or None, encoding=spec.encoding,
@@ -172,11 +171,7 @@ def _stage_in_chunks(params, plan: PlannedSource, folder: Path, ticket_keys: Tic
 
 def _load(params, planned: PlannedSource, cache: dict):
     """The loaded table and its ledger (derived tickets have none)."""
-    from svcinsight.report.unit import load_source
-
     if planned.derived_from is not None:
-        from svcinsight.process import derive_tickets
-
         events, _ = _load_cached(params, "events", planned.derived_from.key, cache)
         proc = params.process
         tickets = derive_tickets(events, resolution_stages=proc.resolution_stages,
@@ -189,8 +184,6 @@ def _load(params, planned: PlannedSource, cache: dict):
 
 
 def _load_cached(params, name: str, key: str, cache: dict):
-    from svcinsight.report.unit import load_source
-
     if key not in cache:
         cache[key] = load_source(params, name)
     return cache[key]
@@ -245,8 +238,6 @@ def stage(params_files, store: str | Path, *, force: bool = False, workers: int 
         be loaded is ``failed`` with the loader's error; the units reading it then load
         their raw sources in the notebook and fail there as they would without staging.
     """
-    from svcinsight.report.params import ParamsError, UnitParams, load_params
-
     store = Path(store)
     planned: dict[str, tuple[PlannedSource, object, list[str]]] = {}
     readers: dict[str, list[int]] = {}
@@ -326,11 +317,9 @@ def stage(params_files, store: str | Path, *, force: bool = False, workers: int 
 def _up_to_date(files, store: Path) -> bool:
     """Whether every source of these units has a valid staged copy (a cheap check: no
     process to start when nothing changed)."""
-    from svcinsight.report.params import ParamsError, load_params
-
-    for path in files:
+    for item in files:
         try:
-            params = load_params(path)
+            params = item if isinstance(item, UnitParams) else load_params(item)
         except ParamsError:
             continue
         for plan in plan_sources(params).values():
@@ -353,7 +342,8 @@ def stage_for_run(params_files, output: str | Path, *, workers: int = 1) -> Path
     from concurrent.futures import ProcessPoolExecutor
 
     store = store_path(output)
-    files = [Path(p) for p in params_files]
+    # params objects travel to the child as they are (parsed once, in the run's process)
+    files = [p if isinstance(p, UnitParams) else Path(p) for p in params_files]
     if _up_to_date(files, store):
         return store
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:

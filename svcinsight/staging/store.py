@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from svcinsight.staging import dtypes
-
+from svcinsight.staging.ledgers import write_ledger
 MANIFEST = "manifest.json"
 DATA = "data"
 ROW = "_staged_row"
@@ -214,8 +214,6 @@ class TableWriter:
             "partitions": _stats_list(stats, self._tz), **(manifest or {}),
         }
         if ledger is not None:
-            from svcinsight.staging.ledgers import write_ledger
-
             entry["ledger"] = write_ledger(ledger, self.work)
         (self.work / MANIFEST).write_text(json.dumps(entry, indent=1, ensure_ascii=False), encoding="utf-8")
         _replace_folder(self.work, self.folder)

@@ -19,8 +19,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
+from svcinsight.files import write_atomically
+from svcinsight.pilot.definition import PilotDefinition
 from svcinsight.plan.pilots import PilotPlan, PilotPlans
-from svcinsight.report.runner import write_atomically
+from svcinsight.unit.params import ParamsError, load_params
 
 
 def write_pilot_plans(plans: PilotPlans | Sequence[PilotPlan], params_path: str | Path) -> Path:
@@ -35,10 +39,6 @@ def write_pilot_plans(plans: PilotPlans | Sequence[PilotPlan], params_path: str 
 
     Returns the path written.
     """
-    import yaml
-
-    from svcinsight.pilot.definition import PilotDefinition
-
     plans = list(plans)
     path = Path(params_path)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -72,16 +72,12 @@ def write_pilot_plans(plans: PilotPlans | Sequence[PilotPlan], params_path: str 
     write_atomically(path, new_text)
     if loaded_before and not _loads(path):
         write_atomically(path, text if text.endswith("\n") else text + "\n")
-        from svcinsight.report import load_params
-
         load_params(path)  # raises with the reason (the file is back as it was)
     return path
 
 
 def _loads(path: Path) -> bool:
     """Whether the params file loads (with its defaults)."""
-    from svcinsight.report import ParamsError, load_params
-
     try:
         load_params(path)
     except ParamsError:
@@ -103,8 +99,6 @@ def _top_block(lines: list[str], key: str) -> tuple[int, int] | None:
 
 
 def _dump(value) -> list[str]:
-    import yaml
-
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1000).splitlines()
 
 
@@ -155,7 +149,5 @@ def _add_records(lines: list[str], records: dict, path: Path) -> list[str]:
 
 
 def _flow(record: dict) -> str:
-    import yaml
-
     return yaml.safe_dump(record, default_flow_style=True, sort_keys=False, allow_unicode=True,
                           width=100000).strip()

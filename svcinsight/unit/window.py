@@ -37,9 +37,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import pandas as pd
 
 from svcinsight.dataset import Dataset
+from svcinsight.unit.params import ParamsError
 
 #: Months before the report month a report reads in full: twelve more months of trend
 #: and the month the earliest of them is compared with.
@@ -144,3 +147,12 @@ def trim(data: Dataset, window: ReportWindow) -> Dataset:
                 else pd.Series(True, index=orders.index))
         tables["orders"] = orders[keep].reset_index(drop=True)
     return Dataset(**tables)
+
+
+def parse_month(month: str | pd.Period) -> pd.Period:
+    """A ``YYYY-MM`` month (pandas alone would read "October" as October of year 1)."""
+    if isinstance(month, pd.Period):
+        return month.asfreq("M")
+    if not isinstance(month, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month.strip()):
+        raise ParamsError(f"month must look like YYYY-MM, got {month!r}")
+    return pd.Period(month.strip(), freq="M")

@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from svcinsight import config
+from svcinsight.pilot.definition import PilotDefinition
 from svcinsight.validation import problem_lines
 
 DEFAULTS_FILE = "_defaults.yaml"
@@ -163,7 +164,7 @@ class UnitParams(_Strict):
     benchmarks: dict[str, float] = Field(default_factory=dict)
     process: "ProcessParams" = Field(default_factory=lambda: ProcessParams())
     goals: list[dict[str, Any]] = Field(default_factory=list)
-    pilots: list[dict[str, Any]] = Field(default_factory=list)
+    pilots: list[PilotDefinition] = Field(default_factory=list)
     taxonomy: dict[str, Any] | str | None = None
     plan: PlanParams = Field(default_factory=lambda: PlanParams())
     source_file: Path | None = None
@@ -177,6 +178,36 @@ class UnitParams(_Strict):
                 raise ValueError("without a tickets source, process.resolution_stages must name the stages "
                                  "that resolve a ticket in the event log (to derive the tickets table)")
         return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_pilots(cls, raw: Any) -> Any:
+        """Each ``pilots:`` entry as a :class:`PilotDefinition`, run by the unit's
+        ``business_unit`` (or ``unit``) unless it names another."""
+        if isinstance(raw, dict) and isinstance(raw.get("pilots"), list):
+            default_unit = raw.get("business_unit") or raw.get("unit")
+            raw = {**raw, "pilots": [PilotDefinition.parse(p, default_unit=default_unit)
+                                     if isinstance(p, dict) else p for p in raw["pilots"]]}
+        return raw
+
+    def pilot(self, pilot: str | int | None = None) -> PilotDefinition:
+        """One of the unit's pilots: by ``name``, by position, or the only one (``None``)."""
+        where = self.source_file or self.unit
+        names = [p.name for p in self.pilots]
+        if not self.pilots:
+            raise ParamsError(f"{where}: no pilots: add a `pilots:` list to evaluate one")
+        if pilot is None:
+            if len(self.pilots) > 1:
+                raise ParamsError(f"{where}: several pilots ({', '.join(names)}); set the notebook's "
+                                  "`pilot` parameter to one of them")
+            return self.pilots[0]
+        if isinstance(pilot, int) and not isinstance(pilot, bool):
+            if not 0 <= pilot < len(self.pilots):
+                raise ParamsError(f"{where}: pilot number {pilot} does not exist ({len(self.pilots)} pilots)")
+            return self.pilots[pilot]
+        if pilot not in names:
+            raise ParamsError(f"{where}: no pilot named {pilot!r}; pilots: {', '.join(names)}")
+        return self.pilots[names.index(pilot)]
 
     @field_validator("timezone")
     @classmethod

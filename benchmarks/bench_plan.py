@@ -37,7 +37,8 @@ import numpy as np
 
 import svcinsight as si
 from svcinsight.plan.measure import statistic, summarise
-from svcinsight.report import prepare, sections
+from svcinsight.pages import monthly as sections
+from svcinsight.studies import unit_month as prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -97,9 +98,9 @@ def main() -> None:
         unit = fresh()
         baseline.append(timed(lambda u=unit: (sections.headline_table(u), sections.bottleneck_table(u),
                                               sections.driver_chart(u))))
-        plan.append(timed(lambda u=unit: (si.plan.report.chart(u), si.plan.report.summary(u))))
+        plan.append(timed(lambda u=unit: (si.pages.plan.chart(u), si.pages.plan.summary(u))))
 
-    study = si.plan.report.for_unit(unit)
+    study = si.studies.plan.for_unit(unit)
     opps = study.opportunities
     first = study.ranking["id"].iloc[0]
     again = opps.estimate([first])

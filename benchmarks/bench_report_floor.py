@@ -4,7 +4,7 @@ The floor is the same runner (papermill in a fresh ``svcinsight`` kernel, then n
 to HTML with the report template) executing a parameterised notebook that only imports
 the libraries the report uses. The report is notebooks/monthly_report.ipynb on one unit
 with about 50,000 tickets of history (demo generator; the unit's own source files).
-Both go through ``svcinsight.report.runner.render_unit(..., force=True)``, alternated,
+Both go through ``svcinsight.report.render.render_unit(..., force=True)``, alternated,
 and the medians are compared. Goal: report <= 2x the floor.
 
 Before timing, the report's headline numbers (its summary JSON) are checked against
@@ -48,7 +48,7 @@ FLOOR_CELLS = [
     (None, "import matplotlib.pyplot as plt\nimport numpy, pandas, scipy.stats, seaborn, statsmodels.api\n"
            "import svcinsight as si\n"
            "from svcinsight import feedback, goals, metrics, pilot, plan, plots, privacy, process, report, staging\n"
-           "from svcinsight.report import sections"),
+           "from svcinsight.pages import monthly as sections"),
 ]
 
 
@@ -116,11 +116,11 @@ def write_unit_data(ds, base_unit: str, unit: str, data_dir: Path) -> None:
 
 def check_summary(summary_path: Path, params_path: Path) -> None:
     """The report's headline numbers equal si.metrics.compute on the same tickets."""
-    from svcinsight.report.unit import prepare
+    from svcinsight.studies.monthly import unit_month as prepare
 
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     unit = prepare(unit=summary["unit"], month=MONTH, params_path=params_path)
-    month = si.report.parse_month(MONTH)
+    month = si.unit.parse_month(MONTH)
     expected = si.metrics.compute(unit.data.tickets, unit.data.feedback, unit.data.orders, as_of=unit.as_of,
                                   sla=unit.params.sla, calendar=unit.calendar, changes=True,
                                   periods=[month - 1, month])
@@ -208,7 +208,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from svcinsight.report.kernels import kept_kernels
-    from svcinsight.report.runner import render_unit
+    from svcinsight.report.render import render_unit
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-floor-"))
     try:

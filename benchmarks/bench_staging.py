@@ -2,7 +2,7 @@
 
 Figures (issue 7):
 
-(d) time to load one unit's report data (``si.report.prepare``) from the staged store
+(d) time to load one unit's report data (``si.studies.unit_month``) from the staged store
     vs from the raw CSV files;
 (c) peak memory of the staging step, of one unit's report run and of a batch of
     ``--units`` unit reports over ``--tickets`` tickets of history, vs a process that
@@ -247,7 +247,7 @@ def measure(code: str, *, cwd: Path, label: str) -> dict:
 LOAD = """
 import pickle, time, svcinsight as si
 started = time.perf_counter()
-unit = si.report.prepare(unit={unit!r}, month={month!r}, params_path={params!r}, staged_store={store!r})
+unit = si.studies.unit_month(unit={unit!r}, month={month!r}, params_path={params!r}, staged_store={store!r})
 loaded = time.perf_counter() - started
 metrics = unit.metrics()
 hwm = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmHWM"))
@@ -302,7 +302,7 @@ def stage_shared(args, work: Path) -> None:
     base_folder, base_params, base_data = histories["baseline"]
     pattern = str(base_params / "[!_]*.yaml")
     print(f"staging (1 process; chunks of {chunk_rows:,} rows)")
-    floor = measure("import svcinsight, svcinsight.staging, svcinsight.report.unit, svcinsight.io.chunks\n"
+    floor = measure("import svcinsight, svcinsight.staging, svcinsight.studies.monthly, svcinsight.io.chunks\n"
                     "import pyarrow.csv, pyarrow.dataset, pyarrow.parquet", cwd=work,
                     label="floor: a process with staging's imports, staging nothing")
     whole = measure(STAGE.format(params=pattern, store=str(base_folder / "whole"), chunk_rows=None), cwd=work,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 
+from svcinsight import config, schema
 from svcinsight._version import __version__
 from svcinsight.dataset import Dataset
-from svcinsight import config, schema
 
 __all__ = ["__version__", "Dataset", "config", "schema", "io", "demo", "report", "calendar", "stats",
            "metrics", "goals", "plots", "process", "feedback", "privacy", "pilot", "plan", "unit", "staging",

@@ -1,4 +1,5 @@
 """The package version, and the software versions a report states it was made with."""
+import contextlib
 
 __version__ = "0.1.0"
 
@@ -15,8 +16,6 @@ def software_versions(packages: tuple[str, ...]) -> list[tuple[str, str]]:
 
     rows = [("svcinsight", __version__), ("python", platform.python_version())]
     for package in packages:
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             rows.append((package, metadata.version(package)))
-        except metadata.PackageNotFoundError:
-            pass
     return rows

@@ -74,8 +74,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from svcinsight.unit import ParamsError, load_params
-    from svcinsight.unit import check_sources
+    from svcinsight.unit import ParamsError, check_sources, load_params
 
     problems = 0
     for path in args.params:
@@ -99,8 +98,7 @@ def cmd_validate(args) -> int:
 
 def cmd_stage(args) -> int:
     from svcinsight import staging
-    from svcinsight.unit import ParamsError, load_params, unit_files
-    from svcinsight.unit import parse_month
+    from svcinsight.unit import ParamsError, load_params, parse_month, unit_files
 
     month = parse_month(args.month)
     files = unit_files(args.params_dir, _units(args.units))
@@ -261,8 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from svcinsight.unit import ParamsError
     from svcinsight.report import ReportError
+    from svcinsight.unit import ParamsError
 
     try:
         return args.func(args)

@@ -13,7 +13,14 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import math
+from collections.abc import Iterator
 from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 #: A unit's timezone when its params do not name one.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -40,14 +47,6 @@ KERNEL_NAME = "svcinsight"
 
 
 # --- Statistics defaults: alpha, confidence level, bootstrap -----------------------------
-# This section is appended below the constants above, so its imports sit here.
-import contextlib
-import contextvars
-import math
-from collections.abc import Iterator
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class _StatsConfig(BaseModel):

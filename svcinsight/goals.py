@@ -57,7 +57,7 @@ class Goal:
     name: str | None = None
 
     @classmethod
-    def from_dict(cls, raw: dict) -> "Goal":
+    def from_dict(cls, raw: dict) -> Goal:
         known = {"metric", "target", "deadline", "baseline", "start", "segment", "name"}
         unknown = set(raw) - known
         if unknown:

@@ -196,7 +196,8 @@ def explained(path: Path, line: int) -> bool:
 
 def _listing(items) -> str:
     """One item a line, in natural order (``x.py:9`` before ``x.py:10``)."""
-    natural = lambda s: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]
+    def natural(s):
+        return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]
     return "\n  ".join(["", *sorted(set(items), key=natural)])
 
 

@@ -181,7 +181,7 @@ def drivers(feedback: pd.DataFrame, tickets: pd.DataFrame | None = None,
             candidates.append((name, "ticket", _TICKET_LABELS[name], None, flag, np.nan))
     visited = pd.DataFrame(index=np.arange(len(frame)))
     if "stages" in include and events is not None:
-        visited, over, thresholds = _stage_delays(frame, events, benchmarks)
+        visited, over, thresholds = stage_delays(frame, events, benchmarks)
         for stage in over.columns:
             hours = thresholds[stage]
             candidates.append((f"slow: {stage}", "stage", f"Over {hours:.3g} h in {stage}",
@@ -367,7 +367,7 @@ def stage_hours(events: pd.DataFrame) -> pd.DataFrame:
     return e.sort_values("_order").drop(columns="_order")
 
 
-def _stage_delays(frame: pd.DataFrame, events: pd.DataFrame,
+def stage_delays(frame: pd.DataFrame, events: pd.DataFrame,
                   benchmarks: Mapping[str, float] | None) -> tuple[pd.DataFrame, dict]:
     timed = stage_hours(events)
     per_ticket = timed.groupby(["ticket_id", "stage"], observed=True)["hours"].sum(min_count=1)

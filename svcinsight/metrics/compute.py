@@ -15,6 +15,7 @@ from svcinsight import config
 from svcinsight.metrics import productivity, quality, satisfaction, sla, speed, volume
 from svcinsight.metrics.context import TIDY_COLUMNS, Context, Result
 from svcinsight.metrics.registry import REGISTRY, get
+from svcinsight.schema import TABLES
 
 _FAMILIES = {
     "volume": volume.rows, "speed": speed.rows, "sla": sla.rows, "quality": quality.rows,
@@ -76,7 +77,6 @@ def _check_timestamps(frame: pd.DataFrame, name: str, required: str | None = Non
     """Durations across time zones are wrong silently with naive values: refuse them."""
     if required and required not in frame.columns:
         raise ValueError(f"{name} need a {required} column")
-    from svcinsight.schema import TABLES
 
     table = TABLES[name]
     for col in table.of_kind("timestamp"):

@@ -22,7 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from svcinsight.metrics import get
 from svcinsight.plan.texts import KIND_NAMES
+from svcinsight.plots import use_cjk_font
 
 _COLOURS = {"stage": "#d55e00", "handoff": "#e69f00", "rework": "#0072b2", "response": "#009e73",
             "tag": "#cc79a7", "segment": "#999999"}
@@ -36,8 +38,6 @@ _WORDS = {
 
 
 def _better_sign(metric) -> float:
-    from svcinsight.metrics import get
-
     return -1.0 if isinstance(metric, str) and get(metric).direction == "lower" else 1.0
 
 
@@ -50,8 +50,6 @@ def ranked_chart(ranking: pd.DataFrame, *, top: int = 10, language: str = "en"):
     and its largest relative improvement of a headline number with the interval."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
-
-    from svcinsight.plots import use_cjk_font
 
     use_cjk_font()
     words = _words(language)
@@ -88,8 +86,6 @@ def impact_effort_chart(ranking: pd.DataFrame, *, top: int = 10, language: str =
     """Each opportunity's gain toward the targets (or, without targets, its largest headline
     improvement) against its effort from params; numbers are ranks."""
     import matplotlib.pyplot as plt
-
-    from svcinsight.plots import use_cjk_font
 
     use_cjk_font()
     words = _words(language)

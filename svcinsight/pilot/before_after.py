@@ -26,7 +26,7 @@ from svcinsight.pilot.mix import mix_check
 from svcinsight.pilot.result import PilotResult
 from svcinsight.pilot.rows import analysis_values, metric_rows, survey_response_rows, value_unit
 from svcinsight.pilot.windows import WEEK, pilot_windows
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 
 #: Columns whose mix the design checks compare between the windows.
 STRATA = ("channel", "category")

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from svcinsight.metrics import REGISTRY
 from svcinsight.pilot.rows import KINDS
+from svcinsight.stats import adjust_pvalues
 from svcinsight.validation import problem_lines
 
 DESIGN_CHOICES = ("auto", "before_after", "diff_in_diff", "its")
@@ -108,8 +109,6 @@ class PilotDefinition(BaseModel):
     @field_validator("correction")
     @classmethod
     def _known_correction(cls, value: str) -> str:
-        from svcinsight.stats import adjust_pvalues
-
         adjust_pvalues([0.5], method=value)  # raises with the list of known methods
         return value.lower()
 

@@ -32,7 +32,7 @@ from svcinsight.pilot.rows import (
     value_unit,
 )
 from svcinsight.pilot.windows import DAY, WEEK, PilotWindows, pilot_windows
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 
 STRATA = ("channel", "category")
 _PERIODS = {"W": WEEK, "D": DAY}

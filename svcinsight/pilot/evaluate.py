@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 
 from svcinsight.dataset import Dataset
+from svcinsight.metrics import get
 from svcinsight.pilot.before_after import before_after
 from svcinsight.pilot.definition import PilotDefinition
 from svcinsight.pilot.diff_in_diff import diff_in_diff
 from svcinsight.pilot.its import interrupted_time_series
-from svcinsight.pilot.result import DESIGNS, PilotResult
+from svcinsight.pilot.result import CHECKS, DESIGNS, PilotResult
 from svcinsight.stats import adjust_pvalues, display
 
 TABLE_COLUMNS = ("metric", "label", "design", "effect_kind", "unit", "value1", "value2", "estimate",
@@ -101,7 +102,6 @@ class Evaluation:
     def warnings(self, language: str | None = None) -> pd.DataFrame:
         """Every design warning: metric, check and sentence."""
         language = language or self.language
-        from svcinsight.pilot.result import CHECKS
 
         zh = language == "zh"
         rows = [(r.label_zh if zh and r.label_zh else r.metric_label, CHECKS.get(w.check, (w.check, w.check))[zh],
@@ -206,7 +206,6 @@ def evaluate(dataset: Dataset, definition, *, metrics=None, language: str = "en"
     results = [r.adjusted(float(p), definition.correction, family) if r is not None else None
                for r, p in zip(results, adjusted)]
     rows = []
-    from svcinsight.metrics import get
 
     for metric, result in zip(wanted, results):
         m = get(metric)

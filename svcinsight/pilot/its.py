@@ -24,8 +24,9 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 from svcinsight.pilot import warnings as checks
 from svcinsight.pilot.result import DesignWarning, PilotResult
 from svcinsight.pilot.rows import analysis_values, back_transform, metric_rows, value_unit
+from svcinsight.pilot.warnings import country_holidays
 from svcinsight.pilot.windows import DAY, WEEK, pilot_windows
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 
 #: Residual autocorrelation tested up to this lag (a week of days, a month of weeks).
 _LJUNG_BOX_LAGS = {"D": 7, "W": 4}
@@ -135,8 +136,6 @@ def interrupted_time_series(tickets: pd.DataFrame, *, metric: str, pilot_start, 
         for day in range(1, 7):
             exog[f"weekday_{day}"] = (dates.day_of_week == day).astype(float)
         if holidays:
-            from svcinsight.pilot.warnings import country_holidays
-
             off, makeup, _ = country_holidays(holidays).days(dates.year.min(), dates.year.max())
             exog["holiday"] = np.isin(dates.date, list(off)).astype(float)
             exog["makeup_day"] = np.isin(dates.date, list(makeup)).astype(float)

@@ -34,8 +34,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from svcinsight.calendar.holiday_data import CountryHolidays
 from svcinsight.pilot.mix import COLUMN_NAMES_ZH
+from svcinsight.pilot.regression import MIN_CLUSTERS, MIN_TREATED_CLUSTERS
 from svcinsight.pilot.result import DesignWarning
+from svcinsight.pilot.rows import value_unit
 from svcinsight.stats import display
 
 #: Weekday or holiday shares of the two windows further apart than this get a warning.
@@ -54,8 +57,6 @@ _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周
 @lru_cache(maxsize=8)
 def country_holidays(code: str):
     """The country's official days off and make-up days (one cached reader per code)."""
-    from svcinsight.calendar.holiday_data import CountryHolidays
-
     return CountryHolidays(code)
 
 
@@ -148,8 +149,6 @@ def calendar_check(windows, *, holidays: str | None = "CN", table: pd.DataFrame 
 def cluster_check(fit, *, cluster: str) -> list[DesignWarning]:
     """Warn when the clusters are too few for cluster-robust errors, or when the errors
     ignore clustering altogether."""
-    from svcinsight.pilot.regression import MIN_CLUSTERS, MIN_TREATED_CLUSTERS
-
     name_zh = COLUMN_NAMES_ZH.get(cluster, cluster)
     if fit.method == "iid OLS":
         return [DesignWarning(
@@ -314,8 +313,6 @@ def trend_check(slope: float, pvalue: float, *, alpha: float, scale_per_week, de
 def effect_formatter(metric):
     """``f(x, language)`` writing an analysis-scale effect as a reader sees it: a log
     ratio as a percentage change for durations, else a difference in the metric's unit."""
-    from svcinsight.pilot.rows import value_unit
-
     if metric.kind == "duration":
         return lambda x, language="en": display.format_effect(math.exp(x), "ratio", "", language)
     if metric.kind == "ordinal":

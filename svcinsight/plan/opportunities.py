@@ -43,6 +43,8 @@ import pandas as pd
 
 from svcinsight import config
 from svcinsight.dataset import Dataset
+from svcinsight.feedback.tagging import tag as tag_comments
+from svcinsight.feedback.taxonomy import load_taxonomy
 from svcinsight.goals import Goal
 from svcinsight.ids import among
 from svcinsight.metrics import get, latest_timestamp
@@ -57,7 +59,14 @@ from svcinsight.plan.fixes import (
     TagResolved,
     apply,
 )
-from svcinsight.plan.measure import PLAN_METRICS, Measure, Scope, SegmentTarget, supported
+from svcinsight.plan.measure import (
+    PLAN_METRICS,
+    Measure,
+    Scope,
+    SegmentTarget,
+    summarise,
+    supported,
+)
 from svcinsight.plan.satisfaction import SatisfactionModel
 from svcinsight.process.bottlenecks import bottlenecks
 
@@ -285,9 +294,6 @@ def opportunities(dataset: Dataset, *, benchmarks: Mapping[str, float] | None = 
                            resolution_stages=resolution_stages)
     model = None
     if answers is not None and "csat" in answers.columns:
-        from svcinsight.feedback.tagging import tag as tag_comments
-        from svcinsight.feedback.taxonomy import load_taxonomy
-
         taxonomy = load_taxonomy(taxonomy)  # read once: tagging and both driver fits use it
         if "comment" in answers.columns and "tags" not in answers.columns:
             answers = tag_comments(answers, taxonomy)
@@ -437,8 +443,6 @@ def _response_candidate(state: State, window: np.ndarray, sla, min_tickets) -> l
 
 
 def _tag_candidates(model: SatisfactionModel, taxonomy, min_tickets, language) -> list[Candidate]:
-    from svcinsight.feedback.taxonomy import load_taxonomy
-
     labels = {t.id: (t.label_zh if language == "zh" else t.label_en) for t in load_taxonomy(taxonomy)}
     table = model.table
     harmful = table[(table["kind"] == "tag") & (table["ci_high"] < 0) & (table["n"] >= min_tickets)]
@@ -470,7 +474,6 @@ def _segment_candidates(measure: Measure, goals: list[Goal], min_tickets, per_go
                 # is what the metric counts (complaints, for the complaint rate) cannot move
                 if rows.sum() < min_tickets or np.ptp(base.to_numpy()[rows]) == 0:
                     continue
-                from svcinsight.plan.measure import summarise
 
                 current = float(summarise(base.to_numpy()[rows][None, :], goal.metric)[0])
                 short = (goal.target - current) if higher else (current - goal.target)

@@ -58,7 +58,8 @@ from svcinsight.plan import texts
 from svcinsight.plan.measure import summarise
 from svcinsight.plan.opportunities import Opportunities
 from svcinsight.stats import display, sample_size
-from svcinsight.stats.planning import _EFFECT_DISPLAY
+from svcinsight.stats import power as power_of
+from svcinsight.stats.planning import EFFECT_DISPLAY
 
 #: The metric each kind of opportunity is piloted on first.
 PRIMARY = {"stage": "resolution_median_h", "handoff": "resolution_median_h", "rework": "fcr_rate",
@@ -183,7 +184,7 @@ class PilotPlans:
         return {p.opportunity: pd.Timestamp(p.end) + pd.Timedelta(days=1) for p in self.plans}
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{k: v for k, v in asdict(p).items()} for p in self.plans])
+        return pd.DataFrame([dict(asdict(p)) for p in self.plans])
 
     def formatted(self, language: str | None = None) -> pd.DataFrame:
         """What a reader needs: where, against what, effect, size and duration."""
@@ -192,7 +193,7 @@ class PilotPlans:
         rows = []
         for p in self.plans:
             metric = get(p.primary)
-            effect_kind, unit = _EFFECT_DISPLAY[_PLAN_KIND[metric.kind]]
+            effect_kind, unit = EFFECT_DISPLAY[_PLAN_KIND[metric.kind]]
             rows.append({
                 ("试点" if zh else "Pilot"): p.name,
                 ("范围" if zh else "Where"): p.where,
@@ -478,8 +479,6 @@ def _clusters(measure, metric: str, index) -> int:
 
 
 def _achieved(kind, effect, baseline, sd, alpha, n_independent) -> float:
-    from svcinsight.stats import power as power_of
-
     args = {"effect": effect, "alpha": alpha, "n": n_independent}
     if kind == "proportion":
         args["baseline"] = baseline

@@ -31,8 +31,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from svcinsight import config
-from svcinsight.feedback.drivers import _stage_delays
 from svcinsight.feedback.drivers import drivers as driver_table
+from svcinsight.feedback.drivers import stage_delays
 from svcinsight.feedback.tagging import tag as tag_comments
 from svcinsight.plan.fixes import State, positions
 
@@ -197,7 +197,7 @@ class SatisfactionModel:
                     outs[k][name] = flags[name][start:start + len(frame)]
                 start += len(frame)
         if frames:
-            _, over, _ = _stage_delays(pd.concat(frames, ignore_index=True), pd.concat(visits, ignore_index=True),
+            _, over, _ = stage_delays(pd.concat(frames, ignore_index=True), pd.concat(visits, ignore_index=True),
                                        limits)
             for k, start in spans:
                 part = over.iloc[start:start + len(pairs[k][1])]
@@ -223,7 +223,7 @@ class SatisfactionModel:
             flags = self.flags_of(pairs)
         harmful_tags = set(self.harmful.loc[self.harmful["kind"] == "tag", "driver"])
         outs = []
-        for (state, tags), rows, after in zip(items, rows_of, flags):
+        for (_state, tags), rows, after in zip(items, rows_of, flags):
             out = pd.DataFrame(0.0, index=np.arange(len(self.answers)), columns=list(self.harmful["driver"]))
             if len(rows):
                 before = self.baseline.loc[rows, after.columns]
@@ -263,10 +263,10 @@ def _usable_thresholds(frame: pd.DataFrame, events: pd.DataFrame, benchmarks: Ma
     ``events`` are a state's (:meth:`State.events`): a visit without an end is its ticket's
     last, so each visit's hours are the same whichever other stages are passed along, and
     the medians need only the stages that fall back to them."""
-    visited, over, thresholds = _stage_delays(frame, events, benchmarks)
+    visited, over, thresholds = stage_delays(frame, events, benchmarks)
     within = (visited & ~over).sum()
     short = [stage for stage in thresholds if benchmarks and stage in benchmarks and within.get(stage, 0) < min_count]
-    medians = _stage_delays(frame, events[events["stage"].isin(short)], None)[2] if short else {}
+    medians = stage_delays(frame, events[events["stage"].isin(short)], None)[2] if short else {}
     out = {}
     for stage, hours in thresholds.items():
         if benchmarks and stage in benchmarks and within.get(stage, 0) < min_count:

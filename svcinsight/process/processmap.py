@@ -251,9 +251,8 @@ def _hours(x: float) -> str:
 
 def _cjk_glyphs() -> None:
     """Stage names may be Chinese: use the project's CJK font set-up where present."""
-    try:
-        from svcinsight.plots import use_cjk_font
-    except ImportError:  # pragma: no cover - plots ships with the package
-        return
+    # svcinsight.plots loads matplotlib and seaborn: only when a map is drawn
+    from svcinsight.plots import use_cjk_font
+
     use_cjk_font()
 

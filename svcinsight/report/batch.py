@@ -18,7 +18,13 @@ from svcinsight.files import write_atomically
 from svcinsight.report.execute import check_kernel, find_notebook
 from svcinsight.report.executors import Job, check_executor, run_jobs
 from svcinsight.report.index import write_index
-from svcinsight.report.render import pilot_jobs, pilot_report_name, render_pilot, render_plan, render_unit
+from svcinsight.report.render import (
+    pilot_jobs,
+    pilot_report_name,
+    render_pilot,
+    render_plan,
+    render_unit,
+)
 from svcinsight.report.results import ReportError, UnitResult
 from svcinsight.staging import stage_for_run
 from svcinsight.unit.params import ParamsError, load_params, unit_files

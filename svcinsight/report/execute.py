@@ -159,7 +159,7 @@ def execute(name: str, notebook: Path, parameters: dict, params_path: Path, out_
             log.note(f"ok: {html_path} in {time.perf_counter() - started:.1f}s")
             return UnitResult(name, "ok", time.perf_counter() - started, str(html_path), str(executed),
                               parent=parent, log=str(log_path), attempts=attempts)
-        except Exception as exc:  # a unit's failure is reported, never fatal to the batch
+        except Exception as exc:  # a unit's failure is reported, never fatal to the batch  # noqa: BLE001
             error = short_error(exc, timeout)
             log.note(f"failed: {error}\n{''.join(traceback.format_exception(exc))}")
             return UnitResult(name, "failed", time.perf_counter() - started, None,
@@ -171,7 +171,7 @@ def fingerprint_of(params, params_path: Path, notebook: Path, parameters: dict) 
     """What a report's render depends on, or ``None`` when it cannot be told (render again)."""
     try:
         return inputs_fingerprint(params, params_path, notebook, parameters)
-    except Exception:  # whatever cannot be fingerprinted is rendered again
+    except Exception:  # whatever cannot be fingerprinted is rendered again  # noqa: BLE001
         return None
 
 

@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from svcinsight.report.results import ReportError, UnitResult
 from svcinsight.report.kernels import (
     KERNELS,
     enable_in_worker,
     kept_kernels,
     shutdown_worker_kernels,
 )
+from svcinsight.report.results import ReportError, UnitResult
 
 EXECUTORS = ("local", "dask")
 
@@ -67,7 +67,7 @@ def run_jobs(jobs: Sequence[Job], *, workers: int = 1, executor: str = "local", 
             i = futures[future]
             try:
                 results[i] = future.result()
-            except Exception as exc:  # the worker process died: this job's failure, not the batch's
+            except Exception as exc:  # the worker process died: this job's failure, not the batch's  # noqa: BLE001
                 results[i] = lost(jobs[i], exc, time.perf_counter() - started)
             _notify(on_result, results[i])
     return results
@@ -105,7 +105,7 @@ def _call(job: Job):
     started = time.perf_counter()
     try:
         return job.fn(*job.args, **job.kwargs)
-    except Exception as exc:  # the runner's functions report a unit's failure; anything else lands here
+    except Exception as exc:  # the runner's functions report a unit's failure; anything else lands here  # noqa: BLE001
         return lost(job, exc, time.perf_counter() - started)
 
 
@@ -170,13 +170,13 @@ def _run_dask(jobs: Sequence[Job], workers: int, scheduler: str | None, on_resul
             i = futures[future]
             try:
                 results[i] = future.result()
-            except Exception as exc:  # e.g. KilledWorker: the job is lost, the batch goes on
+            except Exception as exc:  # e.g. KilledWorker: the job is lost, the batch goes on  # noqa: BLE001
                 results[i] = lost(jobs[i], exc, time.perf_counter() - started)
             _notify(on_result, results[i])
     finally:
-        try:
+        try:  # noqa: SIM105
             client.run(shutdown_worker_kernels)
-        except Exception:  # workers already gone: their kernels went with them
+        except Exception:  # workers already gone: their kernels went with them  # noqa: BLE001
             pass
         client.close()
         if cluster is not None:

@@ -54,7 +54,7 @@ def _cells(summary: dict | None) -> str:
             cells.append('<td class="num">–</td>')
             continue
         value = format_value(float("nan") if n.get("value") is None else n["value"], n.get("kind", "count"))
-        colour = STATUS_COLOURS.get(n.get("status") or "", None)
+        colour = STATUS_COLOURS.get(n.get("status") or "")
         style = f' style="background:{colour}" title="target: {_e(n["status"])}"' if colour else ""
         cells.append(f'<td class="num"{style}>{_e(value)}</td>')
     return "".join(cells)

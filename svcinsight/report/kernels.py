@@ -93,7 +93,7 @@ class _Kernels:
                 if kept.cwd != cwd:
                     _run_sync(_execute(kept.km, _CHDIR.format(cwd=cwd)))
                 return kept.km
-            except Exception:  # a kernel that cannot be reset is not reused
+            except Exception:  # a kernel that cannot be reset is not reused  # noqa: BLE001
                 _shutdown(kept.km)
         from jupyter_client.manager import AsyncKernelManager
 
@@ -252,7 +252,7 @@ async def _maybe_await(value):
 def _alive(km) -> bool:
     try:
         return bool(km.has_kernel) and bool(_run_sync(_maybe_await(km.is_alive())))
-    except Exception:
+    except Exception:  # noqa: BLE001
         return False
 
 
@@ -260,7 +260,7 @@ def _shutdown(km) -> None:
     try:
         if km.has_kernel:
             _run_sync(_maybe_await(km.shutdown_kernel(now=True)))
-    except Exception as exc:  # the kernel is gone either way; nothing to report to a unit
+    except Exception as exc:  # the kernel is gone either way; nothing to report to a unit  # noqa: BLE001
         warnings.warn(f"could not shut down a kernel cleanly: {exc}", RuntimeWarning, stacklevel=2)
 
 

@@ -10,7 +10,13 @@ import time
 from pathlib import Path
 
 from svcinsight.report.execute import (
-    PILOT_NOTEBOOK, PLAN_NOTEBOOK, accepts_parameter, execute, find_notebook, fingerprint_of, prepare_output,
+    PILOT_NOTEBOOK,
+    PLAN_NOTEBOOK,
+    accepts_parameter,
+    execute,
+    find_notebook,
+    fingerprint_of,
+    prepare_output,
 )
 from svcinsight.report.results import UnitResult
 from svcinsight.unit.params import ParamsError, UnitParams, load_params

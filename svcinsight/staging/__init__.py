@@ -34,7 +34,13 @@ Examples
 """
 
 from svcinsight.staging.read import (
-    StoreRows, UnitSlice, read_since, read_unit, time_spans, units_staged, window_rows,
+    StoreRows,
+    UnitSlice,
+    read_since,
+    read_unit,
+    time_spans,
+    units_staged,
+    window_rows,
 )
 from svcinsight.staging.stage import STORE_FOLDER, StageOutcome, stage, stage_for_run, store_path
 

@@ -53,7 +53,7 @@ def write_ledger(ledger: QualityLedger, folder: Path) -> dict:
         quarantine = ledger.quarantine
         objects = [c for c in quarantine.columns if quarantine[c].dtype == object]
         # raw cells of a spreadsheet can mix types; Parquet needs one per column
-        stored = quarantine.astype({c: "string" for c in objects}) if objects else quarantine
+        stored = quarantine.astype(dict.fromkeys(objects, "string")) if objects else quarantine
         stored.to_parquet(Path(folder) / QUARANTINE_FILE, index=False)
     return entry
 
@@ -67,7 +67,7 @@ def read_ledger(entry: dict, folder: Path) -> QualityLedger:
         issues = dtypes.restore(issues, issue_dtypes)
         if examples is not None:
             issues["examples"] = examples.to_numpy(dtype=object)
-        issues = issues.loc[:, [c for c in entry["issues"][0]]]
+        issues = issues.loc[:, list(entry["issues"][0])]
     else:
         issues = empty_issues()
     quarantine_spec = entry["quarantine_dtypes"]

@@ -305,7 +305,7 @@ def stage(params_files, store: str | Path, *, force: bool = False, workers: int 
                 fresh[plan.key] = index
             outcome.status, outcome.rows = "staged", staged.manifest["rows"]
             outcome.partitions = len(staged.manifest["partitions"])
-        except Exception as exc:  # reported per source; the notebooks meet the same error on the raw source
+        except Exception as exc:  # reported per source; the notebooks meet the same error on the raw source  # noqa: BLE001
             outcome.status = "failed"
             outcome.error = "".join(traceback.format_exception_only(exc)).strip()
             failed.add(plan.key)

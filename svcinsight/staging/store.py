@@ -46,6 +46,7 @@ import pandas as pd
 
 from svcinsight.staging import dtypes
 from svcinsight.staging.ledgers import write_ledger
+
 MANIFEST = "manifest.json"
 DATA = "data"
 ROW = "_staged_row"

@@ -11,7 +11,7 @@ from scipy import stats as sps
 from statsmodels.duration.survfunc import survdiff
 
 from svcinsight.config import get_config
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 from svcinsight.stats.result import Comparison
 
 _ZERO_RULES = ("offset", "drop")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as sps
 
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 from svcinsight.stats.result import Comparison
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import stats as sps
 
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 from svcinsight.stats.result import Comparison
 
 NPS_LEVELS = tuple(range(11))

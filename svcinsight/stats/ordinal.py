@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats as sps
 
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 from svcinsight.stats.proportions import compare_proportions
 from svcinsight.stats.result import Comparison
 

@@ -13,12 +13,13 @@ from scipy import optimize
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from svcinsight.stats import _inputs, display
+from svcinsight.stats import display
+from svcinsight.stats import inputs as _inputs
 
 KINDS = ("proportion", "mean", "duration", "ordinal", "nps", "rate")
 
 # How each kind's effect is shown, as (effect_kind, unit) for display.format_effect.
-_EFFECT_DISPLAY = {
+EFFECT_DISPLAY = {
     "proportion": ("difference", "%"),
     "mean": ("difference", ""),
     "duration": ("ratio", ""),
@@ -125,7 +126,7 @@ class PowerPlan:
         if language not in ("en", "zh"):
             raise ValueError(f"language must be 'en' or 'zh', not {language!r}")
         zh = language == "zh"
-        effect_kind, unit = _EFFECT_DISPLAY[self.kind]
+        effect_kind, unit = EFFECT_DISPLAY[self.kind]
         effect = display.format_effect(self.effect, effect_kind, unit, language)
         baseline = self._baseline_text(language)
         power = (

@@ -10,7 +10,7 @@ import numpy as np
 from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 from svcinsight.stats.result import Comparison
 
 #: Below this smallest expected cell count the default test is Fisher's exact test.

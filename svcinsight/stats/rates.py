@@ -12,7 +12,7 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
-from svcinsight.stats import _inputs
+from svcinsight.stats import inputs as _inputs
 from svcinsight.stats.result import Comparison
 
 #: Below this smallest expected count the default test is the exact conditional one.

@@ -15,7 +15,14 @@ import pandas as pd
 
 from svcinsight.dataset import Dataset
 from svcinsight.feedback.tagging import tag
-from svcinsight.plan import Opportunities, PilotPlans, against_targets, opportunities, propose_pilots, rank
+from svcinsight.plan import (
+    Opportunities,
+    PilotPlans,
+    against_targets,
+    opportunities,
+    propose_pilots,
+    rank,
+)
 from svcinsight.studies.monthly import UnitData, unit_month
 
 

@@ -12,7 +12,13 @@ takes these objects; a params file is parsed once per process.
 
 from svcinsight.unit.params import ParamsError, UnitParams, load_params, unit_files
 from svcinsight.unit.pilot_plans import write_pilot_plans
-from svcinsight.unit.sources import check_sources, load_source, load_sources, scope_to_unit, unused_rows
+from svcinsight.unit.sources import (
+    check_sources,
+    load_source,
+    load_sources,
+    scope_to_unit,
+    unused_rows,
+)
 from svcinsight.unit.window import TREND_MONTHS, ReportWindow, parse_month, trim
 
 __all__ = [

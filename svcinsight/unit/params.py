@@ -60,7 +60,7 @@ class SourceSpec(_Strict):
     extra_columns: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _one_location(self) -> "SourceSpec":
+    def _one_location(self) -> SourceSpec:
         if (self.path is None) == (self.url is None):
             raise ValueError("give exactly one of 'path' or 'url'")
         if self.url is not None and not (self.query or self.table):
@@ -162,7 +162,7 @@ class UnitParams(_Strict):
     sla: dict[str, float] = Field(default_factory=lambda: dict(config.FIRST_RESPONSE_TARGET_HOURS))
     calendar: dict[str, Any] = Field(default_factory=dict)
     benchmarks: dict[str, float] = Field(default_factory=dict)
-    process: "ProcessParams" = Field(default_factory=lambda: ProcessParams())
+    process: ProcessParams = Field(default_factory=lambda: ProcessParams())
     goals: list[dict[str, Any]] = Field(default_factory=list)
     pilots: list[PilotDefinition] = Field(default_factory=list)
     taxonomy: dict[str, Any] | str | None = None
@@ -170,7 +170,7 @@ class UnitParams(_Strict):
     source_file: Path | None = None
 
     @model_validator(mode="after")
-    def _tickets_or_event_log(self) -> "UnitParams":
+    def _tickets_or_event_log(self) -> UnitParams:
         if self.sources.tickets is None:
             if self.sources.events is None:
                 raise ValueError("sources need tickets, or events to derive the tickets from")

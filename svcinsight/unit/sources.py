@@ -71,7 +71,7 @@ def check_sources(params: UnitParams) -> dict[str, object]:
             continue
         try:
             outcome[name] = load_source(params, name)[1]
-        except Exception as exc:  # collected and reported by the caller
+        except Exception as exc:  # collected and reported by the caller  # noqa: BLE001
             outcome[name] = exc
     return outcome
 

@@ -35,9 +35,8 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 

@@ -60,7 +60,7 @@ def cn_case():
         boundary_times=["00:00", "09:00", "10:00", "12:00", "13:30", "16:00", "18:00"],
     )
     reference = ReferenceCalendar(
-        {day: CN_HOURS["mon-fri"] for day in range(5)} | {5: CN_HOURS["sat"]},
+        dict.fromkeys(range(5), CN_HOURS["mon-fri"]) | {5: CN_HOURS["sat"]},
         standard_weekday=CN_HOURS["mon-fri"],
         timezone="Asia/Shanghai",
         country="CN",
@@ -110,7 +110,7 @@ def ny_case():
 def test_new_york_across_clock_changes_matches_reference(ny_case, country):
     start, end = ny_case
     reference = ReferenceCalendar(
-        {day: NY_HOURS["mon-fri"] for day in range(5)} | {6: NY_HOURS["sun"]},
+        dict.fromkeys(range(5), NY_HOURS["mon-fri"]) | {6: NY_HOURS["sun"]},
         standard_weekday=NY_HOURS["mon-fri"],
         timezone="America/New_York",
         country=country,

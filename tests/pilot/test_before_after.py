@@ -43,7 +43,8 @@ def test_proportion_uses_the_counts_of_the_windows(shop):
     frame, _ = shop
     r = si.pilot.before_after(frame, metric="fcr_rate", pilot_start=START)
     before, after = windows_rows(frame)
-    solved = lambda f: int((f["contacts"] == 1).sum())
+    def solved(f):
+        return int((f["contacts"] == 1).sum())
     expected = stats.compare_proportions(solved(before), len(before), solved(after), len(after))
     assert (r.estimate, r.ci_low, r.ci_high, r.pvalue) == pytest.approx(
         (expected.estimate, expected.ci_low, expected.ci_high, expected.pvalue), rel=1e-12)
@@ -56,7 +57,8 @@ def test_duration_is_a_ratio_of_geometric_means_and_switches_to_km_with_open_tic
     frame, _ = shop
     r = si.pilot.before_after(frame, metric="frt_median_h", pilot_start=START)
     before, after = windows_rows(frame)
-    hours = lambda f: (f["first_response_at"] - f["created_at"]).dt.total_seconds() / 3600
+    def hours(f):
+        return (f["first_response_at"] - f["created_at"]).dt.total_seconds() / 3600
     expected = stats.compare_durations(hours(before), hours(after))
     assert r.estimate == pytest.approx(expected.estimate, rel=1e-10)
     assert r.effect_kind == "ratio" and r.unit == "h" and 0.6 < r.estimate < 0.8

@@ -8,8 +8,8 @@ import pytest
 
 import svcinsight as si
 from svcinsight.pilot import PilotDefinition
-from svcinsight.report import ParamsError
 from svcinsight.stats import adjust_pvalues
+from svcinsight.unit import ParamsError
 
 SMART_ROUTING = {
     "name": "smart routing", "unit": "ecommerce", "start": "2026-06-01",
@@ -83,28 +83,28 @@ def params_dir(tmp_path, demo):
 
 
 def test_prepare_loads_once_and_checks_the_pilot(params_dir):
-    study = si.pilot.prepare(unit="ecommerce", pilot="smart routing", params_path=params_dir / "ecommerce.yaml")
+    study = si.studies.pilot_study(unit="ecommerce", pilot="smart routing", params_path=params_dir / "ecommerce.yaml")
     assert study.definition.unit == "ecommerce" and study.controls == ["finance", "manufacturing"]
     assert set(study.data.tickets["business_unit"].unique()) >= {"ecommerce", "finance"}  # not scoped
     assert len(study.evaluation.table) == 2
     assert study.windows().post.start == pd.Timestamp("2026-06-01", tz="Asia/Shanghai")
-    assert study.windows_table().data.iloc[0, -1] > 0
-    second = si.pilot.prepare(unit="ecommerce", pilot=1, params_path=params_dir / "ecommerce.yaml")
+    assert si.pages.pilot.windows_table(study).data.iloc[0, -1] > 0
+    second = si.studies.pilot_study(unit="ecommerce", pilot=1, params_path=params_dir / "ecommerce.yaml")
     assert second.definition.resolved_design == "before_after"
 
 
 def test_prepare_errors_say_what_to_fix(params_dir):
     path = params_dir / "ecommerce.yaml"
     with pytest.raises(ParamsError, match="several pilots"):
-        si.pilot.prepare(unit="ecommerce", pilot=None, params_path=path)
+        si.studies.pilot_study(unit="ecommerce", pilot=None, params_path=path)
     with pytest.raises(ParamsError, match="no pilot named 'routing'"):
-        si.pilot.prepare(unit="ecommerce", pilot="routing", params_path=path)
+        si.studies.pilot_study(unit="ecommerce", pilot="routing", params_path=path)
     with pytest.raises(ParamsError, match="notebook was started for 'finance'"):
-        si.pilot.prepare(unit="finance", pilot="smart routing", params_path=path)
+        si.studies.pilot_study(unit="finance", pilot="smart routing", params_path=path)
     text = path.read_text(encoding="utf-8").replace("[finance, manufacturing]", "[finance, retail]")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ParamsError, match=r"unit\(s\) \['retail'\] have no tickets"):
-        si.pilot.prepare(unit="ecommerce", pilot="smart routing", params_path=path)
+        si.studies.pilot_study(unit="ecommerce", pilot="smart routing", params_path=path)
     (params_dir / "finance.yaml").write_text("unit: finance\nbusiness_unit: finance\n", encoding="utf-8")
     with pytest.raises(ParamsError, match="no pilots"):
-        si.pilot.prepare(unit="finance", params_path=params_dir / "finance.yaml")
+        si.studies.pilot_study(unit="finance", params_path=params_dir / "finance.yaml")

@@ -30,7 +30,7 @@ def test_committed_notebook_has_parameters_kernel_and_no_outputs():
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert "parameters" in code[0]["metadata"]["tags"]
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
-    assert "si.pilot.prepare(" in "".join(code[1]["source"])
+    assert "si.studies.pilot_study(" in "".join(code[1]["source"])
 
 
 def test_notebook_runs_end_to_end_on_small_demo_data(tmp_path):

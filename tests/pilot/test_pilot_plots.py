@@ -1,7 +1,7 @@
 import matplotlib
 
 import svcinsight as si
-from svcinsight.pilot import plots
+from svcinsight.pages import pilot_charts as plots
 
 matplotlib.use("Agg")
 

@@ -52,7 +52,7 @@ def clustered_panel(rng, agents: int, tickets_per_agent_week: int, weeks: int = 
 
 def rejection_rates(rng, agents, per_week, inferences, **kwargs):
     draw, design = clustered_panel(rng, agents, per_week)
-    rejected = {name: 0 for name in inferences}
+    rejected = dict.fromkeys(inferences, 0)
     methods = {}
     for _ in range(RUNS):
         y = draw()

@@ -14,7 +14,7 @@ import pytest
 from plan_truth import true_csat_change
 
 import svcinsight as si
-from svcinsight.report import load_params
+from svcinsight.unit import load_params
 
 PARAMS = Path(__file__).resolve().parents[2] / "params"
 START, END = "2026-05-01", "2026-11-01"

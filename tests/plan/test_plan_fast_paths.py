@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import types
 import zlib
 
 import numpy as np
@@ -22,7 +21,7 @@ import pytest
 import yaml
 
 import svcinsight as si
-from svcinsight.feedback.drivers import _stage_delays
+from svcinsight.feedback.drivers import stage_delays
 from svcinsight.feedback.tagging import tag
 from svcinsight.metrics import metric_values
 from svcinsight.plan import resampling
@@ -208,7 +207,7 @@ def _plain_flags(model, state: State, rows: np.ndarray) -> pd.DataFrame:
     events = state.events()
     events = events[events["ticket_id"].isin(tickets["ticket_id"]) & events["stage"].isin(list(limits))]
     frame = model.answers.iloc[model.modelled[rows]][["ticket_id", "submitted_at"]].reset_index(drop=True)
-    _, over, _ = _stage_delays(frame, events, limits)
+    _, over, _ = stage_delays(frame, events, limits)
     for stage in limits:
         if stage in over.columns:
             out[f"slow: {stage}"] = over[stage].to_numpy(dtype=bool)
@@ -245,8 +244,8 @@ def test_stage_thresholds_equal_two_full_passes(opps):
     events = model.state.events()
     benchmarks = {"qc result pending": 4.0, "in progress": 1.0, "awaiting customer": 24.0, "refund": 24.0}
     for min_count in (5, 30, 10_000):
-        visited, over, thresholds = _stage_delays(frame, events, benchmarks)
-        medians = _stage_delays(frame, events, None)[2]
+        visited, over, thresholds = stage_delays(frame, events, benchmarks)
+        medians = stage_delays(frame, events, None)[2]
         within = (visited & ~over).sum()
         plain = {s: float(medians.get(s, h) if s in benchmarks and within.get(s, 0) < min_count else h)
                  for s, h in thresholds.items()}
@@ -269,28 +268,28 @@ def test_positions_of_repeated_ids_fail_as_get_indexer_does():
 
 
 def test_window_feedback_reuses_the_months_tags_and_equals_tagging_it_all():
-    from svcinsight.plan.report import _window_feedback
-    from svcinsight.report.sections import tagged_month_feedback
+    from svcinsight.studies.monthly import UnitData
+    from svcinsight.studies.plan import _window_feedback
+    from svcinsight.unit import UnitParams
 
     ds = si.demo.generate(seed=2, months=3, tickets_per_month=300, units=["ecommerce"])
     fb = ds.feedback.sample(frac=1.0, random_state=1)  # any order
     month = pd.Period(fb["submitted_at"].max().strftime("%Y-%m"), freq="M")
     tz = "Asia/Shanghai"
     taxonomy = si.feedback.load_taxonomy()
+    params = UnitParams(unit="ecommerce", sources={"tickets": {"path": "tickets.csv"}})
 
     def unit():
-        return types.SimpleNamespace(data=types.SimpleNamespace(feedback=fb), _metrics_cache={"_taxonomy": taxonomy},
-                                     month=month, month_start=month.start_time.tz_localize(tz),
-                                     month_end=(month + 1).start_time.tz_localize(tz),
-                                     as_of=fb["submitted_at"].max() - pd.Timedelta(days=2))
+        return UnitData(params=params, month=month, data=si.Dataset(tickets=ds.tickets, feedback=fb),
+                        latest=fb["submitted_at"].max() - pd.Timedelta(days=2))
 
     plain, shared = unit(), unit()
     start = (month - 2).start_time.tz_localize(tz)
     stamps = fb["submitted_at"]
     expected = tag(fb[(stamps >= start) & (stamps < plain.month_end) & (stamps <= plain.as_of)], taxonomy)
     pd.testing.assert_frame_equal(_window_feedback(plain, start, plain.month_end, taxonomy), expected)
-    month_tags = tagged_month_feedback(shared)  # the report's feedback sections ran first
+    month_tags = shared.tagged_month_feedback()  # the report's feedback sections ran first
     assert len(month_tags) > 20
     reused = _window_feedback(shared, start, shared.month_end, taxonomy)
     pd.testing.assert_frame_equal(reused, expected)
-    assert shared._metrics_cache[("_tagged_since", start)] is reused  # the drivers chart reads the same frame
+    assert shared.tagged_feedback_since(start) is reused  # the drivers chart reads the same frame

@@ -55,13 +55,13 @@ def test_committed_notebook_has_parameters_kernel_and_no_outputs():
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert "parameters" in code[0]["metadata"]["tags"]
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
-    assert "si.plan.prepare(" in "".join(code[1]["source"])
+    assert "si.studies.plan_study(" in "".join(code[1]["source"])
 
 
 def test_notebook_renders_the_plan_to_html(workspace):
     import papermill as pm
 
-    from svcinsight.report.runner import to_html
+    from svcinsight.report.html_export import to_html
 
     out = workspace / "plan.ipynb"
     pm.execute_notebook(str(NOTEBOOK), str(out), kernel_name="svcinsight", cwd=str(workspace),
@@ -84,12 +84,12 @@ def test_notebook_renders_the_plan_to_html(workspace):
 
 
 def test_plan_displays_in_chinese(workspace):
-    study = si.plan.prepare(unit="finance", month="2026-04", params_path=workspace / "params" / "finance.yaml")
-    assert study.heading("pilots").data.startswith("## 建议的试点")
-    ranked = study.ranked_table().to_html()
+    study = si.studies.plan_study(unit="finance", month="2026-04", params_path=workspace / "params" / "finance.yaml")
+    assert si.pages.plan.heading(study, "pilots").data.startswith("## 建议的试点")
+    ranked = si.pages.plan.ranked_table(study).to_html()
     assert "机会" in ranked and "对目标的贡献" in ranked and "个百分点" in ranked
     assert "首次响应按时达标" in ranked
-    assert "试点" in study.pilot_table().to_html() and "周数" in study.pilot_table().to_html()
-    fig = study.ranked_chart()
+    assert "试点" in si.pages.plan.pilot_table(study).to_html() and "周数" in si.pages.plan.pilot_table(study).to_html()
+    fig = si.pages.plan.ranked_chart(study)
     assert fig.axes[0].get_xlabel() == "弥补目标差距的比例（%）"
-    assert "计划与目标" in si.plan.report.summary(study.unit).data
+    assert "计划与目标" in si.pages.plan.summary(study.unit).data

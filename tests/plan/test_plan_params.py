@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 import svcinsight as si
-from svcinsight.report import ParamsError, load_params
+from svcinsight.unit import ParamsError, load_params
 
 UNIT_FILE = """\
 # E-commerce: the unit's own settings (this comment must survive a write)
@@ -44,7 +44,7 @@ def workspace(tmp_path_factory):
 @pytest.fixture(scope="module")
 def study(workspace):
     # planned at the end of June: the pilots run in the months the data still holds
-    return si.plan.prepare(unit="ecommerce", month="2026-06", params_path=workspace / "params" / "ecommerce.yaml")
+    return si.studies.plan_study(unit="ecommerce", month="2026-06", params_path=workspace / "params" / "ecommerce.yaml")
 
 
 def test_plans_written_to_params_are_evaluated_as_planned(workspace, study, tmp_path):
@@ -57,11 +57,11 @@ def test_plans_written_to_params_are_evaluated_as_planned(workspace, study, tmp_
     assert plans, "the demo unit has pilots to propose"
     assert plans[0].start == pd.Timestamp("2026-07-06").date()  # the Monday after the data's end of June
 
-    si.plan.write_pilot_plans(plans, params_path)
+    si.unit.write_pilot_plans(plans, params_path)
     text = params_path.read_text(encoding="utf-8")
     assert "this comment must survive a write" in text and "# what the team knows" in text
     params = load_params(params_path)
-    assert [p["name"] for p in params.pilots] == [p.name for p in plans]
+    assert [p.name for p in params.pilots] == [p.name for p in plans]
     assert params.plan.opportunities["rework: in progress"].owner == "service lead"
     data = None
     for plan in plans:
@@ -70,7 +70,7 @@ def test_plans_written_to_params_are_evaluated_as_planned(workspace, study, tmp_
         assert record.weeks == plan.weeks and record.decision_rule == plan.decision_rule
 
         # the first pilot reads the sources as the notebook does; the others reuse them
-        pilot = si.pilot.prepare(unit="ecommerce", pilot=plan.name, params_path=params_path, data=data)
+        pilot = si.studies.pilot_study(unit="ecommerce", pilot=plan.name, params_path=params_path, data=data)
         data = pilot.data
         evaluation = pilot.evaluation
         table = evaluation.table
@@ -85,24 +85,24 @@ def test_plans_written_to_params_are_evaluated_as_planned(workspace, study, tmp_
 def test_writing_keeps_the_file_and_refuses_what_it_cannot_do_safely(study, tmp_path):
     plans = list(study.pilots)[:1]
     fresh = tmp_path / "new.yaml"
-    si.plan.write_pilot_plans(plans, fresh)  # no file yet: one is made
+    si.unit.write_pilot_plans(plans, fresh)  # no file yet: one is made
     made = yaml.safe_load(fresh.read_text(encoding="utf-8"))
     assert made["unit"] == "ecommerce" and made["pilots"][0]["name"] == plans[0].name
     before = fresh.read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="already in the file"):
-        si.plan.write_pilot_plans(plans, fresh)
+        si.unit.write_pilot_plans(plans, fresh)
     assert fresh.read_text(encoding="utf-8") == before
 
     flow = tmp_path / "flow.yaml"
     flow.write_text("unit: ecommerce\npilots: [{name: other, start: 2026-01-05, metrics: [fcr_rate]}]\n",
                     encoding="utf-8")
     with pytest.raises(ValueError, match="flow style"):
-        si.plan.write_pilot_plans(plans, flow)
+        si.unit.write_pilot_plans(plans, flow)
 
     listed = tmp_path / "listed.yaml"
     listed.write_text("unit: ecommerce\npilots:\n- name: other\n  start: 2026-01-05\n  metrics: [fcr_rate]\n"
                       "plan:\n  power: 0.9\n", encoding="utf-8")
-    si.plan.write_pilot_plans(plans, listed)
+    si.unit.write_pilot_plans(plans, listed)
     data = yaml.safe_load(listed.read_text(encoding="utf-8"))
     assert [p["name"] for p in data["pilots"]] == ["other", plans[0].name]
     assert data["plan"]["power"] == 0.9 and plans[0].name in data["plan"]["pilots"]

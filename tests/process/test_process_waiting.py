@@ -2,7 +2,7 @@
 stages from ``left_at``, params-named waits, a business calendar) and on the real
 help-desk log against a ticket-by-ticket loop."""
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001
 
 import pandas as pd
 import pytest
@@ -11,7 +11,8 @@ from process_reference import walk
 import svcinsight as si
 from svcinsight.process import waiting_vs_working
 
-ts = lambda h: pd.Timestamp("2026-03-02 09:00", tz="Asia/Shanghai") + pd.Timedelta(hours=h)  # a Monday
+def ts(h):
+    return pd.Timestamp("2026-03-02 09:00", tz="Asia/Shanghai") + pd.Timedelta(hours=h)  # a Monday
 
 
 def test_left_at_gaps_are_waiting_between_stages():

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from report_workspace import demo_workspace
 
 import svcinsight as si
 from svcinsight import cli
-
-from report_workspace import demo_workspace
 
 distributed = pytest.importorskip("distributed")
 

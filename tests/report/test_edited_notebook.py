@@ -8,10 +8,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from report_workspace import demo_workspace
 
 import svcinsight as si
-
-from report_workspace import demo_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 MONTH = "2026-10"

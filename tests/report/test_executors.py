@@ -4,7 +4,7 @@ cannot give its own result becomes that report's failure, and the batch goes on.
 import pytest
 
 from svcinsight.report.executors import Job, run_jobs
-from svcinsight.report.runner import ReportError, UnitResult
+from svcinsight.report.results import ReportError, UnitResult
 
 
 def _ok(name):

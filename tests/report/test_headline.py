@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from svcinsight.report.headline import format_headline, headline
+from svcinsight.pages.headline import format_headline, headline
 
 TZ = "Asia/Shanghai"
 

@@ -4,18 +4,17 @@ link, pilots under their unit, failed units as failed; self-contained."""
 import json
 import os
 import re
-from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
+from report_workspace import demo_workspace
 
 import svcinsight as si
+from svcinsight.report.execute import accepts_parameter, find_notebook
 from svcinsight.report.index import render_index
-from svcinsight.report.runner import UnitResult, accepts_parameter, find_notebook
+from svcinsight.report.results import UnitResult
 from svcinsight.report.summary import read_summary
-
-from report_workspace import demo_workspace
 
 MONTH = "2026-10"
 
@@ -124,7 +123,7 @@ def test_the_runner_passes_summary_path_only_to_notebooks_that_take_it(workspace
 def test_one_html_exporter_per_thread_gives_a_fresh_exporters_pages(results, workspace):
     """The runner keeps its HTML exporter between reports (compiled templates): each
     page equals the one a new exporter renders, whatever was rendered before it."""
-    from svcinsight.report import runner
+    from svcinsight.report import html_export as runner
 
     work = workspace / "reports" / MONTH / "_work"
     notebooks = sorted(work.glob("*.ipynb"))

@@ -11,7 +11,7 @@ import pytest
 from report_workspace import demo_workspace
 
 from svcinsight.report.kernels import KERNELS, kept_kernels
-from svcinsight.report.runner import render_unit
+from svcinsight.report.render import render_unit
 
 MONTH = "2026-10"
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from svcinsight.report.params import ParamsError, load_params, unit_files
+from svcinsight.unit.params import ParamsError, load_params, unit_files
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,6 @@
 report (staged data, same failure rules) and linked from the index."""
 
 import json
-from pathlib import Path
 
 import pytest
 from report_workspace import demo_workspace

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from report_workspace import demo_workspace
 
 import svcinsight as si
 from svcinsight import cli
-from svcinsight.report.runner import render_unit
-
-from report_workspace import demo_workspace
+from svcinsight.report.render import render_unit
 
 MONTH = "2026-10"
 

@@ -5,11 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from report_workspace import demo_workspace
 
 import svcinsight as si
 from svcinsight import cli
-
-from report_workspace import demo_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 MONTH = "2026-10"
@@ -48,7 +47,7 @@ def test_good_units_render_html_without_code(results, workspace):
     assert "<title>Ecommerce — 2026-10</title>" in html and '<html lang="en">' in html
     assert "Data as of" in html and MONTH in html
     assert "Headline numbers" in html and "First response within SLA" in html
-    assert "import svcinsight" not in html and "si.report.prepare" not in html  # no code cells
+    assert "import svcinsight" not in html and "si.studies.unit_month" not in html  # no code cells
     assert "data:image/png;base64" in html  # charts embedded, no external files
     assert not re.search(r'(src|href)="(https?:)?//', html), "the report must open offline"
     assert "git revision" in html and "rendered at" in html and "svcinsight" in html  # the footer

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import svcinsight as si
-from svcinsight.report import sections
-from svcinsight.report.unit import UnitData
+from svcinsight.pages import monthly as sections
+from svcinsight.studies.monthly import UnitData
 
 TZ = "Asia/Shanghai"
 
@@ -21,7 +21,7 @@ def unit_with_comment(tmp_path, comment: str) -> UnitData:
         "feedback_id": ["F1"], "ticket_id": pd.array([pd.NA], dtype="string"), "submitted_at": [stamp],
         "csat": pd.array([1], dtype="Int64"), "comment": pd.array([comment], dtype="string"),
     })
-    return UnitData(params=si.report.load_params(params_file), month=pd.Period("2026-10", "M"),
+    return UnitData(params=si.unit.load_params(params_file), month=pd.Period("2026-10", "M"),
                     data=si.Dataset(tickets=tickets, feedback=feedback))
 
 

@@ -91,7 +91,7 @@ def test_a_stage_in_tiny_chunks_equals_one_in_one_piece(workspace):
     assert set(ledger.quarantine["reason"]) == {"duplicate_id", "unparseable_timestamp", "missing_required"}
     assert ledger.rows_in > 23 * 4  # several chunks
     for path in files:
-        params = si.report.load_params(path)
+        params = si.unit.load_params(path)
         a = staging.read_unit(one, params, MONTH).data
         b = staging.read_unit(base / "chunked", params, MONTH).data
         for table in a.tables():

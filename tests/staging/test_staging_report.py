@@ -19,8 +19,8 @@ from staging_workspace import demo_workspace, long_workspace, write_unit
 
 import svcinsight as si
 from svcinsight import staging
-from svcinsight.report import sections
-from svcinsight.report.unit import prepare
+from svcinsight.pages import monthly as sections
+from svcinsight.studies.monthly import unit_month as prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,7 @@ def test_the_report_reads_the_same_numbers_from_the_store_as_from_the_sources(wo
     # Chinese report whose window leaves months out, with tickets open since then
     _, store, month, chosen = request.getfixturevalue(workspace)
     for path in [chosen]:
-        unit = si.report.load_params(path).unit
+        unit = si.unit.load_params(path).unit
         raw = prepare(unit=unit, month=month, params_path=path)
         staged = prepare(unit=unit, month=month, params_path=path, staged_store=store)
         assert raw.staged_store is None and staged.staged_store == str(store)
@@ -106,7 +106,7 @@ def test_the_report_reads_the_same_numbers_from_the_store_as_from_the_sources(wo
 
 def test_the_window_reads_recent_months_and_the_tickets_still_open_then(long):
     files, store, month, _ = long
-    params = si.report.load_params(files[1])  # finance: no goal, so the 13-month window
+    params = si.unit.load_params(files[1])  # finance: no goal, so the 13-month window
     part = staging.read_unit(store, params, month)
     assert str(part.window.first) == "2025-05" and str(part.window.last) == month
     t = part.data.tickets
@@ -132,8 +132,8 @@ def test_the_window_reads_recent_months_and_the_tickets_still_open_then(long):
 
 def test_a_pilot_reads_its_weeks_from_the_store_with_the_same_evaluation(long):
     files, store, _, _ = long
-    raw = si.pilot.prepare(unit="ecommerce", pilot="smart routing", params_path=files[0])
-    staged = si.pilot.prepare(unit="ecommerce", pilot="smart routing", params_path=files[0], staged_store=store)
+    raw = si.studies.pilot_study(unit="ecommerce", pilot="smart routing", params_path=files[0])
+    staged = si.studies.pilot_study(unit="ecommerce", pilot="smart routing", params_path=files[0], staged_store=store)
     assert len(staged.data.tickets) < 0.6 * len(raw.data.tickets)  # months before the windows left out
     assert raw.as_of == staged.as_of and raw.controls == staged.controls == ["finance"]
     assert str(raw.windows()) == str(staged.windows())

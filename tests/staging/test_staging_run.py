@@ -11,7 +11,7 @@ import pytest
 from staging_workspace import demo_workspace, write_unit
 
 import svcinsight as si
-from svcinsight.report.unit import LOAD_LOG_VARIABLE
+from svcinsight.unit.sources import LOAD_LOG_VARIABLE
 
 MONTH = "2026-10"
 

@@ -14,7 +14,7 @@ from staging_workspace import demo_workspace, write_unit
 
 import svcinsight as si
 from svcinsight import cli, staging
-from svcinsight.report.unit import prepare
+from svcinsight.studies.monthly import unit_month as prepare
 
 MONTH = "2026-10"
 
@@ -47,7 +47,7 @@ def test_a_source_shared_by_units_is_staged_once(shared):
 
 def test_a_unit_reads_only_its_own_partitions(shared):
     base, _, files, store, _ = shared
-    params = si.report.load_params(files[1])  # finance
+    params = si.unit.load_params(files[1])  # finance
     part = staging.read_unit(store, params, MONTH)
     for table, paths in part.files.items():
         assert paths, table
@@ -80,7 +80,7 @@ def test_a_changed_source_is_staged_again_and_an_unchanged_one_is_not(shared, tm
         tickets.write_text(text, encoding="utf-8")
     # a source changed after staging is not read from its stale copy
     os.utime(tickets, ns=(tickets.stat().st_atime_ns, tickets.stat().st_mtime_ns + 10**9))
-    assert staging.read_unit(store, si.report.load_params(files[0]), MONTH) is None
+    assert staging.read_unit(store, si.unit.load_params(files[0]), MONTH) is None
     fallback = prepare(unit="ecommerce", month=MONTH, params_path=files[0], staged_store=store)
     assert fallback.staged_store is None and fallback.scope["tickets"]["all"] == len(lines) - 1
     assert [o.status for o in staging.stage(files, store)][:3] == ["staged"] * 3
@@ -163,7 +163,7 @@ def test_units_that_share_no_source_are_staged_side_by_side(tmp_path):
         ("tickets", ["finance"], "staged"), ("tickets", ["manufacturing"], "staged"),
         ("feedback", ["finance"], "staged"), ("feedback", ["manufacturing"], "staged")]
     for path in files:
-        params = si.report.load_params(path)
+        params = si.unit.load_params(path)
         part = staging.read_unit(store, params, "2025-10")
-        raw, _ = si.report.load_sources(params)
+        raw, _ = si.unit.load_sources(params)
         assert_frame_equal(part.data.tickets, raw.tickets)

@@ -9,8 +9,8 @@ import pytest
 from staging_workspace import demo_workspace, write_unit
 
 from svcinsight import staging
-from svcinsight.report import sections
-from svcinsight.report.unit import prepare
+from svcinsight.pages import monthly as sections
+from svcinsight.studies.monthly import unit_month as prepare
 
 MONTH = "2026-10"
 

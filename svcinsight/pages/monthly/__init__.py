@@ -6,12 +6,25 @@ the order a service director reads them.
 
 from svcinsight.pages.monthly.feedback import driver_chart, top_issues
 from svcinsight.pages.monthly.overview import (
-    KEY_METRICS, breakdown, glossary, heading, headline_table, mix, sla_by_priority, title, trends,
+    KEY_METRICS,
+    breakdown,
+    glossary,
+    heading,
+    headline_table,
+    mix,
+    sla_by_priority,
+    title,
+    trends,
     volume_charts,
 )
 from svcinsight.pages.monthly.pilots import pilot_summary
 from svcinsight.pages.monthly.process import (
-    bottleneck_table, handoff_table, negative_share_by_stage, process_map, rework_table, waiting_table,
+    bottleneck_table,
+    handoff_table,
+    negative_share_by_stage,
+    process_map,
+    rework_table,
+    waiting_table,
 )
 from svcinsight.pages.monthly.quality import provenance, quality, quality_issues, scope
 from svcinsight.pages.monthly.targets import goal_status, scorecard

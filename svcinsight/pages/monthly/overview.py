@@ -77,9 +77,8 @@ def breakdown(unit: UnitData, by: str) -> Styler:
     month = frame[(frame["period"] == unit.month) & frame["metric"].isin(KEY_METRICS)]
     pivot = month.pivot(index=by, columns="metric", values="value")
     pivot = pivot[[m for m in KEY_METRICS if m in pivot.columns]]
-    created = pivot["tickets_created"] if "tickets_created" in pivot else None
-    if created is not None:
-        pivot = pivot[created > 0].sort_values("tickets_created", ascending=False)
+    if "tickets_created" in pivot:
+        pivot = pivot[pivot["tickets_created"] > 0].sort_values("tickets_created", ascending=False)
     shown = pd.DataFrame({metric_label(m, language): [format_metric(m, v) for v in pivot[m]]
                           for m in pivot.columns}, index=pivot.index)
     if _zh(unit) and by == "priority":

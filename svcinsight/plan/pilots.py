@@ -25,7 +25,7 @@ size and duration
     difference-in-differences, the control units' own noise; the unit's rows per week
     give the whole weeks needed (whole weeks keep the day-of-week mix equal).
 
-:func:`svcinsight.plan.write_pilot_plans` writes the plans to a unit's params: each pilot under
+:func:`svcinsight.unit.write_pilot_plans` writes the plans to a unit's params: each pilot under
 ``pilots:`` in the format ``notebooks/pilot_evaluation.ipynb`` reads, and its plan (the
 expected effect, sample size, power and decision rule) under ``plan: pilots:``.
 
@@ -37,7 +37,7 @@ Examples
 >>> plan = si.plan.propose_pilots(opps, si.plan.rank(opps))[0]
 >>> plan.primary, plan.design, plan.start.weekday(), plan.n_per_window <= plan.weeks * plan.rows_per_week
 ('first_response_sla_rate', 'before_after', 0, True)
->>> path = si.plan.write_pilot_plans([plan], pathlib.Path(tempfile.mkdtemp()) / "finance.yaml")
+>>> path = si.unit.write_pilot_plans([plan], pathlib.Path(tempfile.mkdtemp()) / "finance.yaml")
 >>> written = yaml.safe_load(path.read_text())
 >>> written["pilots"][0]["metrics"], written["plan"]["pilots"][plan.name]["weeks"] == plan.weeks
 (['first_response_sla_rate', 'csat_mean'], True)

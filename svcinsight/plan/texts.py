@@ -201,8 +201,8 @@ HEADINGS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "params": {
         "en": ("For the params file", ("The pilots in the format the pilot evaluation notebook reads "
-               "(si.plan.write_pilot_plans adds them to the unit's params).")),
-        "zh": ("写入参数文件", "试点评估笔记本所读取格式的试点定义（si.plan.write_pilot_plans 可将其写入本单元参数）。"),
+               "(si.unit.write_pilot_plans adds them to the unit's params).")),
+        "zh": ("写入参数文件", "试点评估笔记本所读取格式的试点定义（si.unit.write_pilot_plans 可将其写入本单元参数）。"),
     },
     "about": {
         "en": ("About this plan", "The parameters, data and software it was made with."),

@@ -119,7 +119,7 @@ class OpportunitySettings(_Strict):
 
 
 class PlannedPilot(_Strict):
-    """The plan behind a pilot that ``si.plan.write_pilot_plans`` wrote (keyed by pilot name)."""
+    """The plan behind a pilot that ``si.unit.write_pilot_plans`` wrote (keyed by pilot name)."""
 
     opportunity: str
     primary_metric: str
